@@ -1,0 +1,127 @@
+# weft: build the kernel, the user programs and the disk image; run QEMU.
+# `make help` lists the targets and the variables you can set.
+
+K := kernel
+U := user
+
+# ---- knobs -------------------------------------------------------------
+CPUS ?= 3
+MEM  ?= 128M
+COW  ?= 1
+
+# Toolchain: the first riscv64 cross compiler found, unless TOOLPREFIX is set.
+ifndef TOOLPREFIX
+TOOLPREFIX := $(shell for p in riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-; do \
+	if command -v $${p}gcc >/dev/null 2>&1; then echo $$p; exit 0; fi; done; echo riscv64-unknown-elf-)
+endif
+CC      := $(TOOLPREFIX)gcc
+LD      := $(TOOLPREFIX)ld
+OBJDUMP := $(TOOLPREFIX)objdump
+OBJCOPY := $(TOOLPREFIX)objcopy
+
+QEMU ?= qemu-system-riscv64
+# OpenSBI from Debian's opensbi package; QEMU's bundled copy otherwise.
+OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+BIOS ?= $(if $(wildcard $(OPENSBI)),$(OPENSBI),default)
+
+# No floating point anywhere: the trapframe does not save FP registers, so
+# sstatus.FS stays Off and an FP instruction traps.
+ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer $(ARCH) \
+	-ffreestanding -fno-common -nostdlib -fno-builtin -fno-stack-protector \
+	-fno-pie -no-pie -I. -DNCPU_STARTED=$(CPUS) -DCOW=$(COW) $(EXTRA_CFLAGS)
+ASFLAGS := $(ARCH) -I. -g
+LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
+
+# ---- kernel --------------------------------------------------------------
+KSRCS := $(wildcard $(K)/*.c)
+KASMS := $(wildcard $(K)/*.S)
+KOBJS := $(KASMS:.S=.o) $(KSRCS:.c=.o)
+# entry.o must come first: OpenSBI jumps to the start of the image.
+KOBJS := $(K)/entry.o $(filter-out $(K)/entry.o,$(KOBJS))
+
+# Rebuild everything when a knob changes.
+CONFIG := .config.$(CPUS).$(COW).$(subst $(space),_,$(EXTRA_CFLAGS))
+space := $(empty) $(empty)
+.config.stamp: FORCE
+	@echo '$(CONFIG)' | cmp -s - $@ || echo '$(CONFIG)' > $@
+
+$(K)/%.o: $(K)/%.c .config.stamp
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(K)/%.o: $(K)/%.S .config.stamp
+	$(CC) $(ASFLAGS) -MMD -MP -c -o $@ $<
+
+$(K)/kernel: $(KOBJS) $(K)/kernel.ld
+	$(LD) $(LDFLAGS) -T $(K)/kernel.ld -o $@ $(KOBJS)
+	$(OBJDUMP) -S $@ > $(K)/kernel.asm
+	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $(K)/kernel.sym
+
+# ---- user ------------------------------------------------------------------
+ULIBSRC := ulib printf umalloc $(basename $(notdir $(wildcard $(U)/pthread.c)))
+ULIB := $(addprefix $(U)/,$(addsuffix .o,$(ULIBSRC))) $(U)/usys.o
+UPROGS := $(addprefix $(U)/_,$(filter-out $(ULIBSRC),$(basename $(notdir $(wildcard $(U)/*.c)))))
+
+$(U)/usys.S: $(U)/usys.sh $(K)/syscall.h
+	sh $(U)/usys.sh $(K)/syscall.h > $@
+$(U)/%.o: $(U)/%.c .config.stamp
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(U)/%.o: $(U)/%.S
+	$(CC) $(ASFLAGS) -c -o $@ $<
+$(U)/_%: $(U)/%.o $(ULIB) $(U)/user.ld
+	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $@ $< $(ULIB)
+	$(OBJDUMP) -S $@ > $(U)/$*.asm
+
+.PRECIOUS: $(U)/%.o
+
+# ---- file system image -------------------------------------------------------
+mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
+	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
+
+fs.img: mkfs/mkfs README.md $(UPROGS)
+	mkfs/mkfs $@ README.md $(UPROGS)
+
+# ---- running -------------------------------------------------------------------
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+QEMUOPTS = -machine virt -bios $(BIOS) -kernel $(K)/kernel -m $(MEM) -smp $(CPUS) -nographic \
+	-global virtio-mmio.force-legacy=false \
+	-drive file=$(FSIMG),if=none,format=raw,id=x0 \
+	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 $(QEMUEXTRA)
+FSIMG ?= fs.img
+
+all: $(K)/kernel fs.img
+
+qemu: check-tools $(K)/kernel fs.img
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: check-tools $(K)/kernel fs.img
+	@echo "*** gdb stub on tcp::$(GDBPORT); in another window run: gdb-multiarch"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+# The exact QEMU command line (the test harness runs QEMU itself so it can kill it).
+print-qemu:
+	@echo $(QEMU) $(QEMUOPTS)
+
+check-tools:
+	@sh tests/check-tools.sh "$(CC)" "$(QEMU)"
+
+PYTEST := /usr/bin/python3 -m pytest
+test: check-tools all
+	CPUS=$(CPUS) $(PYTEST) -q tests
+
+clean:
+	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
+	  $(U)/*.o $(U)/*.d $(U)/_* $(U)/*.asm $(U)/usys.S mkfs/mkfs fs.img .config.stamp
+	rm -rf tests/__pycache__ .pytest_cache
+
+help:
+	@echo "weft make targets:"
+	@echo "  make qemu       build everything and boot weft in QEMU (quit: Ctrl-A then x)"
+	@echo "  make test       build, boot headless, run the test suite (tests/)"
+	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
+	@echo "  make clean      remove build products"
+	@echo "variables: CPUS=$(CPUS) MEM=$(MEM) COW=$(COW) TOOLPREFIX=$(TOOLPREFIX) BIOS=$(BIOS)"
+
+FORCE:
+.PHONY: all qemu qemu-gdb test clean help check-tools print-qemu FORCE
+
+-include $(K)/*.d $(U)/*.d

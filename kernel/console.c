@@ -1,0 +1,201 @@
+// console.c: the console device (major CONSOLE): line editing on input,
+// plain output through the UART.
+//
+// Input typed at the UART arrives one byte at a time in consoleintr(), is
+// echoed, edited (backspace, ^U) and collected in a 128-byte circular
+// buffer; read() gets it a line at a time. Locking: cons.lock protects the
+// buffer and its three indices. Invariant: rd <= commit <= edit <= rd + INBUF;
+// bytes in [rd, commit) are finished lines (or a ^D) that readers may take,
+// bytes in [commit, edit) are the line still being typed and may be erased.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "sched.h"
+#include "proc.h"
+#include "file.h"
+#include "mm.h"
+#include "dev.h"
+#include "printf.h"
+
+#define INBUF 128
+#define CTRL(x) ((x) - '@')
+#define ERASE 0x100          // consputc(): rub out the previous character
+#define DELETE 0x7f
+
+static struct {
+  struct spinlock lock;
+  char buf[INBUF];
+  uint rd;        // next byte read() returns
+  uint commit;    // end of the finished lines
+  uint edit;      // end of everything typed
+} cons;
+
+// Kernel output: spin the byte out, drawing an erase as back-space-back.
+void
+consputc(int c)
+{
+  if (c != ERASE) {
+    uartputc_sync(c);
+    return;
+  }
+  uartputc_sync('\b');
+  uartputc_sync(' ');
+  uartputc_sync('\b');
+}
+
+// Forget the last typed (uncommitted) character. Returns the character
+// erased, or -1 if the current line is empty.
+static int
+erase_one(void)
+{
+  if (cons.edit == cons.commit)
+    return -1;
+  cons.edit--;
+  consputc(ERASE);
+  return cons.buf[cons.edit % INBUF];
+}
+
+// Take a typed character into the line being edited; a newline or ^D,
+// or a full buffer, hands everything typed so far to readers.
+static void
+add_char(int c)
+{
+  if (c == '\r')
+    c = '\n';
+  if (cons.edit - cons.rd >= INBUF)
+    return;               // full: drop until a reader makes room
+  if (c != CTRL('D'))
+    consputc(c);
+  cons.buf[cons.edit % INBUF] = c;
+  cons.edit++;
+  if (c == '\n' || c == CTRL('D') || cons.edit - cons.rd == INBUF) {
+    cons.commit = cons.edit;
+    wakeup(&cons.rd);
+  }
+}
+
+// One byte received by the UART (called from its interrupt handler).
+void
+consoleintr(int c)
+{
+  int dump = 0;
+
+  acquire(&cons.lock);
+  switch (c) {
+  case CTRL('P'):
+    dump = 1;
+    break;
+  case CTRL('U'):
+    // Erase back to the start of the line being typed.
+    while (cons.edit != cons.commit &&
+           cons.buf[(cons.edit - 1) % INBUF] != '\n')
+      erase_one();
+    break;
+  case CTRL('H'):
+  case DELETE:
+    erase_one();
+    break;
+  default:
+    if (c != 0)
+      add_char(c);
+    break;
+  }
+  release(&cons.lock);
+
+  // procdump takes process locks and prints a lot: not under cons.lock.
+  if (dump)
+    procdump();
+}
+
+// Copy up to max bytes of committed input into out, stopping after a
+// newline. A ^D ends the copy; it is consumed only if it is the first
+// byte, so "abc^D" returns "abc" now and 0 (end of file) next time.
+// so_far counts bytes this read() already returned in earlier chunks.
+// Caller holds cons.lock and has checked that input is available.
+static int
+take_input(char *out, int max, int so_far, int *line_done)
+{
+  int n = 0;
+
+  *line_done = 0;
+  while (n < max && cons.rd != cons.commit) {
+    char c = cons.buf[cons.rd % INBUF];
+    if (c == CTRL('D')) {
+      if (so_far + n == 0)
+        cons.rd++;
+      *line_done = 1;
+      break;
+    }
+    cons.rd++;
+    out[n++] = c;
+    if (c == '\n') {
+      *line_done = 1;
+      break;
+    }
+  }
+  return n;
+}
+
+// read() on the console: blocks until a whole line (or ^D) is typed.
+// Returns the byte count, 0 at end of file, -1 if killed or on a bad
+// destination address.
+static int
+consoleread(int user_dst, uint64 dst, int n)
+{
+  char chunk[64];
+  int total = 0;
+
+  while (n > 0) {
+    acquire(&cons.lock);
+    while (cons.rd == cons.commit) {
+      if (killed()) {
+        release(&cons.lock);
+        return -1;
+      }
+      sleep(&cons.rd, &cons.lock);
+    }
+    int line_done;
+    int want = n < (int)sizeof(chunk) ? n : (int)sizeof(chunk);
+    int got = take_input(chunk, want, total, &line_done);
+    release(&cons.lock);
+
+    // Copy outside the lock: writing user memory may resolve a page fault.
+    if (got > 0 && either_copyout(user_dst, dst, chunk, got) < 0)
+      return total > 0 ? total : -1;
+    total += got;
+    dst += got;
+    n -= got;
+    if (line_done)
+      break;
+  }
+  return total;
+}
+
+// write() on the console: each byte goes through the buffered UART path.
+static int
+consolewrite(int user_src, uint64 src, int n)
+{
+  char chunk[32];
+  int done = 0;
+
+  while (done < n) {
+    int len = n - done < (int)sizeof(chunk) ? n - done : (int)sizeof(chunk);
+    if (either_copyin(chunk, user_src, src + done, len) < 0)
+      break;
+    for (int i = 0; i < len; i++)
+      uartputc(chunk[i]);
+    done += len;
+  }
+  return done;
+}
+
+void
+consoleinit(void)
+{
+  initlock(&cons.lock, "console");
+  uartinit();
+  devsw[CONSOLE].read = consoleread;
+  devsw[CONSOLE].write = consolewrite;
+}

@@ -1,0 +1,83 @@
+// main.c: boot. The boot hart (chosen by OpenSBI) initialises every
+// subsystem in dependency order, creates the first process, starts the
+// other harts through SBI HSM, and becomes a scheduler like them.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "thread.h"
+#include "proc.h"
+#include "sched.h"
+#include "mm.h"
+#include "vm.h"
+#include "kalloc.h"
+#include "trap.h"
+#include "dev.h"
+#include "buf.h"
+#include "inode.h"
+#include "file.h"
+#include "sbi.h"
+#include "printf.h"
+
+extern int boot_hartid;
+extern char _entry_hart[];
+static volatile int harts_go;   // other harts wait for the kernel page table
+
+// Boot hart: a0 = hart id, a1 = device tree (unused: QEMU virt is fixed).
+void
+kmain(uint64 hartid, uint64 dtb)
+{
+  boot_hartid = hartid;
+  consoleinit();
+  printfinit();
+  printf("\nweft: a RISC-V teaching kernel of processes and threads\n");
+  printf("weft: boot hart %d\n", (int)hartid);
+
+  kinit();          // physical pages
+  kvminit();        // kernel page table
+  kvminithart();    // paging on
+  mminit();         // address spaces
+  procinit();       // process table
+  threadinit();     // thread table
+  trapinit();
+  trapinithart();   // stvec, timer
+  plicinit();
+  plicinithart();
+  binit();          // buffer cache
+  iinit();          // inode table
+  fileinit();       // file table
+  virtio_disk_init();
+  userinit();       // the first process
+
+  __sync_synchronize();
+  harts_go = 1;
+  int started = 1;
+  for (int h = 0; h < NCPU; h++) {
+    if (h == hartid || sbi_hart_status(h) < 0)
+      continue;     // ourselves, or no such hart
+    if (sbi_hart_start(h, (uint64)_entry_hart, 0) == 0) {
+      while (!__atomic_load_n(&cpus[h].started, __ATOMIC_ACQUIRE))
+        ;
+      started++;
+    }
+  }
+  printf("weft: %d hart%s running, %d free pages\n", started, started > 1 ? "s" : "",
+         (int)kfree_pages());
+  scheduler();
+}
+
+// Other harts, from _entry_hart.
+void
+khartmain(uint64 hartid)
+{
+  while (!harts_go)
+    ;
+  __sync_synchronize();
+  kvminithart();
+  trapinithart();
+  plicinithart();
+  printf("weft: hart %d started\n", (int)hartid);
+  scheduler();
+}

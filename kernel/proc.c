@@ -1,0 +1,581 @@
+// proc.c: the process table -- clone, exit, wait, kill.
+//
+// clone() is the only way a task is born: fork() is clone(0) and a thread
+// is clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD). Like
+// Linux's copy_process, clone decides resource by resource, one flag each,
+// whether the new task shares the caller's (reference +1) or gets a copy.
+//
+// Locking, always taken in this order:
+//   wait_lock  -- every proc's parent pointer; wait() sleeps on it
+//   p->lock    -- a proc's state, pid, killed/exiting/xstate, thread list
+//   t->lock    -- a thread's state (thread.h)
+// Invariant: an ALIVE proc has nthreads >= 1; the last of its threads to
+// finish turns it into a ZOMBIE, and only its parent's wait() frees it.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "thread.h"
+#include "proc.h"
+#include "sched.h"
+#include "mm.h"
+#include "file.h"
+#include "inode.h"
+#include "log.h"
+#include "trap.h"
+#include "exec.h"
+#include "weftabi.h"
+#include "klib.h"
+#include "printf.h"
+
+struct proc procs[NPROC];
+static struct proc *initproc;
+static struct spinlock wait_lock;
+
+void
+procinit(void)
+{
+  initlock(&wait_lock, "wait");
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    initlock(&p->lock, "proc");
+    p->state = PS_UNUSED;
+  }
+}
+
+struct proc *
+myproc(void)
+{
+  struct thread *t = mythread();
+  return t ? t->proc : 0;
+}
+
+// A fresh EMBRYO proc with a new pid and no resources yet, or 0.
+static struct proc *
+proc_alloc(void)
+{
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->state == PS_UNUSED) {
+      p->state = PS_EMBRYO;
+      p->pid = id_alloc();
+      p->killed = 0;
+      p->exiting = 0;
+      p->xstate = 0;
+      p->threads = 0;
+      p->nthreads = 0;
+      p->mm = 0;
+      p->files = 0;
+      p->fs = 0;
+      p->name[0] = 0;
+      release(&p->lock);
+      return p;
+    }
+    release(&p->lock);
+  }
+  return 0;
+}
+
+// Drop whatever resources p still holds. May sleep (closing files).
+static void
+proc_drop_resources(struct proc *p)
+{
+  if (p->files)
+    fdtable_put(p->files);
+  if (p->fs)
+    fsinfo_put(p->fs);
+  if (p->mm)
+    mm_put(p->mm);
+  p->files = 0;
+  p->fs = 0;
+  p->mm = 0;
+}
+
+// Back to UNUSED. Caller holds p->lock; p has no threads and no resources.
+static void
+proc_free(struct proc *p)
+{
+  p->state = PS_UNUSED;
+  p->pid = 0;
+  p->parent = 0;
+  p->name[0] = 0;
+  p->killed = 0;
+  p->exiting = 0;
+  p->xstate = 0;
+}
+
+// ---- clone: one share-or-copy step per resource ---------------------------
+
+static int
+copy_mm(int flags, struct proc *from, struct proc *to)
+{
+  to->mm = (flags & CLONE_VM) ? mm_share(from->mm) : mm_copy(from->mm);
+  return to->mm ? 0 : -1;
+}
+
+static int
+copy_files(int flags, struct proc *from, struct proc *to)
+{
+  to->files = (flags & CLONE_FILES) ? fdtable_share(from->files) : fdtable_copy(from->files);
+  return to->files ? 0 : -1;
+}
+
+static int
+copy_fs(int flags, struct proc *from, struct proc *to)
+{
+  to->fs = (flags & CLONE_FS) ? fsinfo_share(from->fs) : fsinfo_copy(from->fs);
+  return to->fs ? 0 : -1;
+}
+
+// CLONE_SIGHAND: weft has no signal handlers yet, so there is nothing to
+// share or copy; the flag is still validated so programs written for the
+// full interface keep working when handlers arrive.
+
+#define CLONE_KNOWN (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+                     CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+// Linux's rules: sharing handlers needs a shared address space, and a
+// thread (same pid) must share the handlers.
+static int
+clone_flags_valid(int flags)
+{
+  if (flags & ~CLONE_KNOWN)
+    return 0;
+  if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+    return 0;
+  if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+    return 0;
+  return 1;
+}
+
+// Put t on p's thread list. Fails if p is already on its way out.
+static int
+proc_add_thread(struct proc *p, struct thread *t)
+{
+  acquire(&p->lock);
+  if (p->exiting || p->killed) {
+    release(&p->lock);
+    return -1;
+  }
+  t->next_in_proc = p->threads;
+  p->threads = t;
+  p->nthreads++;
+  release(&p->lock);
+  return 0;
+}
+
+// The new thread starts as a copy of the caller's user registers, returning
+// 0 from clone, on the given stack and with the given TLS pointer.
+static void
+init_child_regs(struct thread *nt, struct thread *me, int flags, uint64 stack, uint64 tls)
+{
+  *nt->trapframe = *me->trapframe;
+  nt->trapframe->a0 = 0;
+  if (stack)
+    nt->trapframe->sp = stack;
+  if (flags & CLONE_SETTLS)
+    nt->trapframe->tp = tls;
+}
+
+// Undo a clone that failed after its thread was allocated.
+static void
+clone_undo_thread(struct thread *nt, struct mm *mm)
+{
+  if (nt->tfslot >= 0)
+    mm_unmap_trapframe(mm, nt->tfslot);
+  acquire(&nt->lock);
+  thread_reap(nt);
+  release(&nt->lock);
+}
+
+int
+clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
+{
+  if (!clone_flags_valid(flags))
+    return -1;
+  struct thread *me = mythread();
+  struct proc *p = me->proc;
+  struct proc *np = p;
+
+  if (!(flags & CLONE_THREAD)) {
+    np = proc_alloc();
+    if (np == 0)
+      return -1;
+    if (copy_mm(flags, p, np) < 0 || copy_files(flags, p, np) < 0 ||
+        copy_fs(flags, p, np) < 0)
+      goto fail_proc;
+    safestrcpy(np->name, p->name, sizeof(np->name));
+  }
+
+  // A new process's first thread has tid == pid; a thread gets a new id.
+  int tid = (np == p) ? id_alloc() : np->pid;
+  struct thread *nt = thread_alloc(np, tid);
+  if (nt == 0)
+    goto fail_proc;
+  init_child_regs(nt, me, flags, stack, tls);
+  nt->tfslot = mm_map_trapframe(np->mm, nt->trapframe);
+  if (nt->tfslot < 0)
+    goto fail_thread;
+  if (flags & CLONE_CHILD_CLEARTID)
+    nt->clear_child_tid = ctid;
+  if ((flags & CLONE_PARENT_SETTID) && copyout(p->mm, ctid, &tid, sizeof(tid)) < 0)
+    goto fail_thread;
+  if (proc_add_thread(np, nt) < 0)
+    goto fail_thread;
+
+  if (np != p) {
+    acquire(&wait_lock);
+    np->parent = p;
+    release(&wait_lock);
+    acquire(&np->lock);
+    np->state = PS_ALIVE;
+    release(&np->lock);
+  }
+  acquire(&nt->lock);
+  nt->state = TS_RUNNABLE;
+  release(&nt->lock);
+  return tid;
+
+fail_thread:
+  clone_undo_thread(nt, np->mm);
+fail_proc:
+  if (np != p) {
+    proc_drop_resources(np);
+    acquire(&np->lock);
+    proc_free(np);
+    release(&np->lock);
+  }
+  return -1;
+}
+
+// ---- the end of threads and processes ---------------------------------------
+
+// Hand p's children to init, which reaps them. Caller holds wait_lock.
+static void
+reparent(struct proc *p)
+{
+  for (struct proc *c = procs; c < &procs[NPROC]; c++) {
+    if (c->parent == p) {
+      c->parent = initproc;
+      wakeup(initproc);
+    }
+  }
+}
+
+// The last thread of p is leaving: release p's resources and let the
+// parent's wait() find a zombie.
+static void
+proc_finish(struct proc *p)
+{
+  if (p == initproc)
+    panic("init exited");
+  proc_drop_resources(p);
+
+  acquire(&wait_lock);
+  reparent(p);
+  wakeup(p->parent);
+  acquire(&p->lock);
+  p->state = PS_ZOMBIE;
+  release(&p->lock);
+  release(&wait_lock);
+}
+
+// The calling thread leaves for good. value becomes the exit status if it
+// is the process's last thread and no exit() set one.
+static void __attribute__((noreturn))
+thread_finish(int value)
+{
+  struct thread *t = mythread();
+  struct proc *p = t->proc;
+
+  if (t->clear_child_tid) {
+    // How pthread_join learns a thread is gone: zero the tid word, wake waiters.
+    int zero = 0;
+    if (copyout(p->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+      futex_wake_addr(p->mm, t->clear_child_tid, 1);
+  }
+  mm_unmap_trapframe(p->mm, t->tfslot);
+  t->tfslot = -1;
+
+  acquire(&p->lock);
+  struct thread **pp = &p->threads;
+  while (*pp != t)
+    pp = &(*pp)->next_in_proc;
+  *pp = t->next_in_proc;
+  int last = (--p->nthreads == 0);
+  if (last && !p->exiting)
+    p->xstate = value;
+  release(&p->lock);
+  wakeup(&p->nthreads);    // an exit() or exec() may wait for us
+
+  if (last)
+    proc_finish(p);
+
+  acquire(&t->lock);
+  t->state = TS_ZOMBIE;    // the scheduler frees the TCB once we are off its stack
+  sched();
+  panic("zombie thread ran again");
+}
+
+// Tell every thread of p except me to die; wake the sleepers so they notice.
+// Caller holds p->lock.
+static void
+kill_siblings(struct proc *p, struct thread *me)
+{
+  for (struct thread *o = p->threads; o; o = o->next_in_proc) {
+    if (o == me)
+      continue;
+    acquire(&o->lock);
+    o->killed = 1;
+    if (o->state == TS_SLEEPING)
+      o->state = TS_RUNNABLE;
+    release(&o->lock);
+  }
+}
+
+// Leave the caller as the only thread of its process (exec, exit).
+// Returns -1 if the caller was itself told to die meanwhile.
+int
+proc_single_thread(void)
+{
+  struct thread *me = mythread();
+  struct proc *p = me->proc;
+  acquire(&p->lock);
+  if (killed()) {
+    release(&p->lock);
+    return -1;
+  }
+  kill_siblings(p, me);
+  while (p->nthreads > 1)
+    sleep(&p->nthreads, &p->lock);
+  release(&p->lock);
+  return 0;
+}
+
+// exit(): the whole process ends (Linux's exit_group). The first thread to
+// call it records the status and waits for its siblings to finish; a
+// thread that finds an exit already under way just finishes itself.
+void
+exit(int status)
+{
+  struct thread *me = mythread();
+  struct proc *p = me->proc;
+  acquire(&p->lock);
+  if (p->exiting) {
+    release(&p->lock);
+    thread_finish(status);
+  }
+  p->exiting = 1;
+  p->xstate = status;
+  kill_siblings(p, me);
+  while (p->nthreads > 1)
+    sleep(&p->nthreads, &p->lock);
+  release(&p->lock);
+  thread_finish(status);
+}
+
+void
+thread_exit(int value)
+{
+  thread_finish(value);
+}
+
+// Reap one zombie child: its pid, with its status stored at user_status
+// (if not 0). -1 if there are no children or the caller is killed.
+int
+wait(uint64 user_status)
+{
+  struct proc *me = myproc();
+  acquire(&wait_lock);
+  for (;;) {
+    int have_children = 0;
+    for (struct proc *c = procs; c < &procs[NPROC]; c++) {
+      if (c->parent != me)
+        continue;
+      have_children = 1;
+      acquire(&c->lock);
+      if (c->state == PS_ZOMBIE) {
+        int pid = c->pid;
+        if (user_status && copyout(me->mm, user_status, &c->xstate, sizeof(int)) < 0) {
+          release(&c->lock);
+          release(&wait_lock);
+          return -1;
+        }
+        proc_free(c);
+        release(&c->lock);
+        release(&wait_lock);
+        return pid;
+      }
+      release(&c->lock);
+    }
+    if (!have_children || killed()) {
+      release(&wait_lock);
+      return -1;
+    }
+    sleep(me, &wait_lock);   // proc_finish() of a child wakes us
+  }
+}
+
+// Kill every thread of process pid; each dies at its next return to user.
+int
+kill(int pid)
+{
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->pid == pid && p->state == PS_ALIVE) {
+      p->killed = 1;
+      kill_siblings(p, 0);
+      release(&p->lock);
+      return 0;
+    }
+    release(&p->lock);
+  }
+  return -1;
+}
+
+int
+killed(void)
+{
+  struct thread *t = mythread();
+  acquire(&t->lock);
+  int k = t->killed;
+  release(&t->lock);
+  return k || (t->proc && t->proc->killed);
+}
+
+void
+setkilled(void)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->killed = 1;
+  release(&p->lock);
+}
+
+// ---- the first process -------------------------------------------------------
+
+// Runs in the kernel as the first thread's first code: the file system can
+// only start from a thread (it sleeps on the disk), then exec /init.
+static void
+first_thread_start(void *arg)
+{
+  struct proc *p = myproc();
+  fsinit(ROOTDEV);
+  begin_op();
+  struct inode *root = namei("/");
+  end_op();
+  if (root == 0)
+    panic("no root directory on the disk");
+  p->fs = fsinfo_alloc(root);
+  if (p->fs == 0)
+    panic("first process: no fsinfo");
+  char *argv[] = { "init", 0 };
+  if (exec("/init", argv) < 0)
+    panic("cannot exec /init");
+}
+
+void
+userinit(void)
+{
+  struct proc *p = proc_alloc();
+  if (p == 0)
+    panic("userinit: no proc");
+  p->mm = mm_alloc();
+  p->files = fdtable_alloc();
+  if (p->mm == 0 || p->files == 0)
+    panic("userinit: out of memory");
+  safestrcpy(p->name, "init", sizeof(p->name));
+  struct thread *t = thread_alloc(p, p->pid);
+  if (t == 0)
+    panic("userinit: no thread");
+  t->tfslot = mm_map_trapframe(p->mm, t->trapframe);
+  if (t->tfslot < 0 || proc_add_thread(p, t) < 0)
+    panic("userinit: trapframe");
+  t->kfn = first_thread_start;
+  initproc = p;
+  p->state = PS_ALIVE;
+  acquire(&t->lock);
+  t->state = TS_RUNNABLE;
+  release(&t->lock);
+}
+
+// ---- looking at processes: ^P and procinfo() -------------------------------
+
+static char
+thread_state_letter(enum thread_state s)
+{
+  switch (s) {
+  case TS_RUNNABLE: return 'R';
+  case TS_RUNNING: return 'X';
+  case TS_SLEEPING: return 'S';
+  case TS_ZOMBIE: return 'Z';
+  default: return '?';
+  }
+}
+
+// ^P on the console: every process and its threads. Takes no locks, so it
+// works even when the kernel is wedged; what it prints may be slightly stale.
+void
+procdump(void)
+{
+  printf("\n");
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    if (p->state == PS_UNUSED || p->state == PS_EMBRYO)
+      continue;
+    printf("pid %d %s %s threads %d\n", p->pid, p->name,
+           p->state == PS_ZOMBIE ? "zombie" : "alive", p->nthreads);
+    for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
+      if (t->proc == p && t->state != TS_UNUSED)
+        printf("  tid %d %c hart %d\n", t->tid, thread_state_letter(t->state), t->hart);
+    }
+  }
+}
+
+// Fill one record for thread t (0: a zombie proc with no threads left).
+static void
+fill_record(struct procinfo *r, struct proc *p, struct thread *t)
+{
+  memset(r, 0, sizeof(*r));
+  r->pid = p->pid;
+  r->ppid = p->parent ? p->parent->pid : 0;
+  r->nthreads = p->nthreads;
+  r->pstate = p->state == PS_ZOMBIE ? 'Z' : 'A';
+  r->tid = t ? t->tid : 0;
+  r->tstate = t ? thread_state_letter(t->state) : 'Z';
+  r->hart = t ? t->hart : -1;
+  r->mem = p->mm ? p->mm->sz : 0;
+  safestrcpy(r->name, p->name, sizeof(r->name));
+}
+
+// Copy up to max thread records to user_buf; returns how many, or -1.
+int
+procinfo_fill(uint64 user_buf, int max)
+{
+  struct mm *mm = myproc()->mm;
+  struct procinfo rec;
+  int n = 0;
+  if (max < 0)
+    return -1;
+  for (struct proc *p = procs; p < &procs[NPROC] && n < max; p++) {
+    if (p->state != PS_ALIVE && p->state != PS_ZOMBIE)
+      continue;
+    int found = 0;
+    for (struct thread *t = threads; t < &threads[NTHREAD] && n < max; t++) {
+      if (t->proc != p || t->state == TS_UNUSED || t->state == TS_EMBRYO)
+        continue;
+      found = 1;
+      fill_record(&rec, p, t);
+      if (copyout(mm, user_buf + n * sizeof(rec), &rec, sizeof(rec)) < 0)
+        return -1;
+      n++;
+    }
+    if (!found && p->state == PS_ZOMBIE && n < max) {
+      fill_record(&rec, p, 0);
+      if (copyout(mm, user_buf + n * sizeof(rec), &rec, sizeof(rec)) < 0)
+        return -1;
+      n++;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,52 @@
+// proc.h: the PCB. A process owns resources (address space, open files, cwd,
+// children); its threads run. Created only by clone() (fork is clone(0)).
+#ifndef WEFT_PROC_H
+#define WEFT_PROC_H
+
+#include "spinlock.h"
+
+enum proc_state { PS_UNUSED, PS_EMBRYO, PS_ALIVE, PS_ZOMBIE };
+
+struct mm;
+struct fdtable;
+struct fsinfo;
+struct thread;
+
+struct proc {
+  struct spinlock lock;
+
+  // p->lock must be held to read or write these:
+  enum proc_state state;
+  int pid;
+  int killed;               // every thread dies at its next return to user
+  int exiting;              // exit() under way: no new threads
+  int xstate;               // exit status for the parent's wait()
+  struct thread *threads;   // list of its live threads (thread.next_in_proc)
+  int nthreads;             // length of that list
+
+  // wait_lock must be held to use this:
+  struct proc *parent;
+
+  // Set by clone/exec and stable while any thread of the proc runs:
+  struct mm *mm;            // address space (shared with CLONE_VM)
+  struct fdtable *files;    // open files (shared with CLONE_FILES)
+  struct fsinfo *fs;        // cwd (shared with CLONE_FS)
+  char name[16];            // for ^P and ps
+};
+
+extern struct proc procs[NPROC];
+
+void   procinit(void);
+void   userinit(void);
+struct proc *myproc(void);
+int    clone(int flags, uint64 stack, uint64 tls, uint64 ctid);
+void   exit(int status) __attribute__((noreturn));   // whole process
+void   thread_exit(int value) __attribute__((noreturn)); // calling thread only
+int    wait(uint64 user_status);
+int    kill(int pid);
+int    killed(void);            // is the calling thread (or its process) killed?
+void   setkilled(void);         // kill the calling process
+void   procdump(void);          // ^P: every process and its threads
+int    procinfo_fill(uint64 user_buf, int max);
+
+#endif

@@ -1,0 +1,28 @@
+// sched.h: harts, the scheduler, and sleeping (sched.c).
+#ifndef WEFT_SCHED_H
+#define WEFT_SCHED_H
+
+#include "thread.h"
+
+// Per-hart state.
+struct cpu {
+  struct thread *thread;     // running on this hart, or 0
+  struct context context;    // swtch() here to enter scheduler()
+  int noff;                  // push_off() depth
+  int intena;                // were interrupts on before the first push_off?
+  int started;               // reached scheduler()
+};
+
+extern struct cpu cpus[NCPU];
+
+int         cpuid(void);       // this hart's id; call with interrupts off
+struct cpu *mycpu(void);
+void        scheduler(void) __attribute__((noreturn));
+void        sched(void);       // give up the hart; caller holds only t->lock
+void        yield(void);
+// Sleep on chan, releasing lk while asleep and holding it again on return.
+void        sleep(void *chan, struct spinlock *lk);
+void        wakeup(void *chan);
+void        swtch(struct context *old, struct context *new);
+
+#endif

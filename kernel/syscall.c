@@ -1,0 +1,94 @@
+// syscall.c: system call dispatch and argument fetching.
+//
+// The number arrives in a7, arguments in a0-a5 of the calling thread's
+// trapframe, the result leaves in a0. Every pointer argument is checked when
+// it is used (copyin/copyout refuse what is not mapped for the user), so a
+// bad pointer is an error return, never a kernel fault.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "thread.h"
+#include "proc.h"
+#include "mm.h"
+#include "syscall.h"
+#include "sysarg.h"
+#include "sysnums.h"
+#include "klib.h"
+#include "printf.h"
+
+static uint64
+raw_arg(int n)
+{
+  struct trapframe *tf = mythread()->trapframe;
+  switch (n) {
+  case 0: return tf->a0;
+  case 1: return tf->a1;
+  case 2: return tf->a2;
+  case 3: return tf->a3;
+  case 4: return tf->a4;
+  case 5: return tf->a5;
+  }
+  panic("raw_arg: argument number out of range");
+}
+
+void
+argint(int n, int *ip)
+{
+  *ip = (int)raw_arg(n);
+}
+
+void
+argaddr(int n, uint64 *ap)
+{
+  *ap = raw_arg(n);
+}
+
+int
+fetchaddr(uint64 addr, uint64 *ip)
+{
+  return copyin(myproc()->mm, ip, addr, sizeof(*ip));
+}
+
+int
+fetchstr(uint64 addr, char *buf, int max)
+{
+  if (copyinstr(myproc()->mm, buf, addr, max) < 0)
+    return -1;
+  return strlen(buf);
+}
+
+int
+argstr(int n, char *buf, int max)
+{
+  return fetchstr(raw_arg(n), buf, max);
+}
+
+static uint64 (*const syscalls[])(void) = {
+  [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
+  [SYS_pipe] = sys_pipe,     [SYS_read] = sys_read,       [SYS_kill] = sys_kill,
+  [SYS_exec] = sys_exec,     [SYS_fstat] = sys_fstat,     [SYS_chdir] = sys_chdir,
+  [SYS_dup] = sys_dup,       [SYS_getpid] = sys_getpid,   [SYS_sbrk] = sys_sbrk,
+  [SYS_sleep] = sys_sleep,   [SYS_uptime] = sys_uptime,   [SYS_open] = sys_open,
+  [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,     [SYS_unlink] = sys_unlink,
+  [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
+  [SYS_clone] = sys_clone,   [SYS_gettid] = sys_gettid,   [SYS_thread_exit] = sys_thread_exit,
+  [SYS_futex] = sys_futex,
+  [SYS_procinfo] = sys_procinfo,
+  [SYS_meminfo] = sys_meminfo,   [SYS_poweroff] = sys_poweroff,
+};
+
+void
+syscall(void)
+{
+  struct thread *t = mythread();
+  uint64 num = t->trapframe->a7;
+  if (num < sizeof(syscalls) / sizeof(syscalls[0]) && syscalls[num]) {
+    t->trapframe->a0 = syscalls[num]();
+  } else {
+    printf("pid %d tid %d (%s): unknown system call %d\n",
+           t->proc->pid, t->tid, t->proc->name, (int)num);
+    t->trapframe->a0 = -1;
+  }
+}

@@ -1,0 +1,104 @@
+// thread.c: the thread table -- TCB allocation and freeing.
+//
+// Every thread owns a fixed kernel stack (KSTACK(index), mapped at boot with
+// a guard page below) and a trapframe page allocated here. Process and
+// thread ids come from one counter, so a process's first thread has tid ==
+// pid and no tid ever equals another process's pid.
+// Locking: t->lock protects a thread's state (see thread.h); id_lock the
+// id counter.
+// Invariant: a thread in state UNUSED owns no trapframe page.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "thread.h"
+#include "sched.h"
+#include "kalloc.h"
+#include "klib.h"
+#include "printf.h"
+
+struct thread threads[NTHREAD];
+
+static struct spinlock id_lock;
+static int next_id = 1;
+
+void thread_entry(void);
+
+void
+threadinit(void)
+{
+  initlock(&id_lock, "ids");
+  for (int i = 0; i < NTHREAD; i++) {
+    struct thread *t = &threads[i];
+    initlock(&t->lock, "thread");
+    t->index = i;
+    t->kstack = KSTACK(i);
+    t->state = TS_UNUSED;
+    t->hart = -1;
+  }
+}
+
+int
+id_alloc(void)
+{
+  acquire(&id_lock);
+  int id = next_id++;
+  release(&id_lock);
+  return id;
+}
+
+struct thread *
+thread_alloc(struct proc *p, int tid)
+{
+  struct thread *t;
+  for (t = threads; t < &threads[NTHREAD]; t++) {
+    acquire(&t->lock);
+    if (t->state == TS_UNUSED)
+      break;
+    release(&t->lock);
+  }
+  if (t == &threads[NTHREAD])
+    return 0;
+
+  t->trapframe = kalloc();
+  if (t->trapframe == 0) {
+    release(&t->lock);
+    return 0;
+  }
+  memset(t->trapframe, 0, PGSIZE);
+  t->state = TS_EMBRYO;
+  t->tid = tid;
+  t->proc = p;
+  t->killed = 0;
+  t->chan = 0;
+  t->hart = -1;
+  t->tfslot = -1;
+  t->clear_child_tid = 0;
+  t->kfn = 0;
+  t->karg = 0;
+  t->next_in_proc = 0;
+  // The first swtch() to the thread "returns" into thread_entry on a fresh stack.
+  memset(&t->context, 0, sizeof(t->context));
+  t->context.ra = (uint64)thread_entry;
+  t->context.sp = t->kstack + KSTACK_PAGES * PGSIZE;
+  release(&t->lock);
+  return t;
+}
+
+void
+thread_reap(struct thread *t)
+{
+  if (!holding(&t->lock))
+    panic("thread_reap: thread lock not held");
+  if (t->trapframe)
+    kfree(t->trapframe);
+  t->trapframe = 0;
+  t->proc = 0;
+  t->tid = 0;
+  t->chan = 0;
+  t->killed = 0;
+  t->hart = -1;
+  t->state = TS_UNUSED;
+}

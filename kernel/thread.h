@@ -1,0 +1,77 @@
+// thread.h: the TCB. A thread is what the scheduler runs: registers, a kernel
+// stack, a trapframe, a TLS pointer. Everything else belongs to its proc.
+#ifndef WEFT_THREAD_H
+#define WEFT_THREAD_H
+
+#include "spinlock.h"
+
+// Callee-saved registers swtch() saves and restores (swtch.S uses the offsets).
+struct context {
+  uint64 ra;
+  uint64 sp;
+  uint64 s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+};
+
+// User registers saved by the trampoline on a trap from user space, in
+// register-number order x1..x31, then what the trampoline needs to enter the
+// kernel. trampoline.S depends on these offsets: change both or neither.
+struct trapframe {
+  /*   0 */ uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
+  /*  72 */ uint64 a0, a1, a2, a3, a4, a5, a6, a7;
+  /* 136 */ uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  /* 216 */ uint64 t3, t4, t5, t6;
+  /* 248 */ uint64 epc;            // user pc
+  /* 256 */ uint64 kernel_satp;    // kernel page table
+  /* 264 */ uint64 kernel_sp;      // top of this thread's kernel stack
+  /* 272 */ uint64 kernel_trap;    // usertrap()
+  /* 280 */ uint64 kernel_hartid;  // tp for the kernel
+};
+
+enum thread_state { TS_UNUSED, TS_EMBRYO, TS_RUNNABLE, TS_RUNNING, TS_SLEEPING, TS_ZOMBIE };
+
+struct proc;
+
+struct thread {
+  struct spinlock lock;
+
+  // t->lock must be held to read or write these:
+  enum thread_state state;
+  void *chan;                 // sleeping on chan, when SLEEPING
+  int killed;                 // die at the next return to user space
+  int tid;
+  int hart;                   // hart running it or that last did; -1 never ran
+
+  // Set when the thread is created, then read-only until it is freed:
+  struct proc *proc;          // owning process
+  int index;                  // slot in the thread table (fixes the kstack)
+  uint64 kstack;              // bottom of its kernel stack (guard page below)
+
+  // Protected by proc->lock:
+  struct thread *next_in_proc;  // the proc's list of threads
+
+  // Protected by the futex lock (futex.c):
+  struct mm *futex_mm;          // waiting in futex_wait on (futex_mm, futex_addr)
+  uint64 futex_addr;
+  uint futex_deadline;          // tick to give up at, 0 = never
+  int futex_woken;              // set by futex_wake
+
+  // Private to the thread itself (no lock needed):
+  struct trapframe *trapframe;  // kernel (physical) address of its trapframe page
+  int tfslot;                   // slot of its trapframe in the user address space
+  struct context context;       // swtch() here to run the thread
+  uint64 clear_child_tid;       // CLONE_CHILD_CLEARTID address, 0 if none
+  void (*kfn)(void *);          // kernel thread body (kthread), 0 for user threads
+  void *karg;
+};
+
+extern struct thread threads[NTHREAD];
+
+void   threadinit(void);
+int    id_alloc(void);                        // next pid/tid (one number space)
+// An EMBRYO thread of p with its own trapframe page, or 0. The scheduler
+// ignores it until the caller makes it RUNNABLE.
+struct thread *thread_alloc(struct proc *p, int tid);
+void   thread_reap(struct thread *t);         // -> UNUSED; caller holds t->lock
+struct thread *mythread(void);
+
+#endif

@@ -1,0 +1,225 @@
+// trap.c: what happens when the hart leaves its path -- system calls,
+// faults and interrupts, from user space (usertrap) and from the kernel
+// itself (kerneltrap), and the way back to user space (usertrapret).
+//
+// Owns the tick counter. Locking: tickslock protects ticks. The invariant:
+// while a thread runs in user mode, stvec points at the trampoline's
+// uservec and sscratch at that thread's trapframe; in the kernel, stvec
+// points at kernelvec.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "thread.h"
+#include "proc.h"
+#include "sched.h"
+#include "mm.h"
+#include "trap.h"
+#include "dev.h"
+#include "buf.h"
+#include "sbi.h"
+#include "exec.h"
+#include "printf.h"
+
+uint ticks;
+struct spinlock tickslock;
+int boot_hartid;              // main.c: the hart that counts ticks
+
+// Timer interrupts every TICK_CYCLES of the time CSR (QEMU virt: 10 MHz),
+// i.e. 100 per second.
+#define TICK_CYCLES 100000
+
+extern char trampoline[], uservec[], userret[];
+void kernelvec(void);
+void syscall(void);
+
+enum { INTR_NONE, INTR_DEVICE, INTR_TIMER, INTR_SOFT };
+
+void
+trapinit(void)
+{
+  initlock(&tickslock, "ticks");
+}
+
+static void
+timer_arm(void)
+{
+  sbi_set_timer(r_time() + TICK_CYCLES);
+}
+
+void
+trapinithart(void)
+{
+  csr_write(stvec, (uint64)kernelvec);
+  csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+  timer_arm();
+}
+
+static void
+clock_tick(void)
+{
+  if (cpuid() == boot_hartid) {
+    acquire(&tickslock);
+    ticks++;
+    wakeup(&ticks);
+    release(&tickslock);
+    futex_tick();
+  }
+  timer_arm();
+}
+
+// Which interrupt scause names, handled here; INTR_NONE if it is an exception.
+static int
+devintr(uint64 scause)
+{
+  if (!(scause & SCAUSE_INTR))
+    return INTR_NONE;
+  switch (scause & ~SCAUSE_INTR) {
+  case IRQ_S_EXT: {
+    int irq = plic_claim();
+    if (irq == UART0_IRQ)
+      uartintr();
+    else if (irq == VIRTIO0_IRQ)
+      virtio_disk_intr();
+    else if (irq)
+      printf("devintr: unexpected irq %d\n", irq);
+    if (irq)
+      plic_complete(irq);
+    return INTR_DEVICE;
+  }
+  case IRQ_S_TIMER:
+    clock_tick();
+    return INTR_TIMER;
+  case IRQ_S_SOFT:
+    csr_clear(sip, SIE_SSIE);   // an IPI: its only job was to wake us
+    return INTR_SOFT;
+  }
+  return INTR_NONE;
+}
+
+static const char *
+cause_name(uint64 scause)
+{
+  switch (scause) {
+  case EXC_INST_MISALIGNED: return "misaligned instruction";
+  case EXC_INST_ACCESS: return "instruction access fault";
+  case EXC_ILLEGAL_INST: return "illegal instruction";
+  case EXC_BREAKPOINT: return "breakpoint";
+  case EXC_LOAD_ACCESS: return "load access fault";
+  case EXC_STORE_ACCESS: return "store access fault";
+  case EXC_INST_PAGE_FAULT: return "instruction page fault";
+  case EXC_LOAD_PAGE_FAULT: return "load page fault";
+  case EXC_STORE_PAGE_FAULT: return "store page fault";
+  default: return "exception";
+  }
+}
+
+// A user program did something it may not: one line, then the process dies
+// with status -1 at the end of usertrap().
+static void
+user_fault(uint64 scause)
+{
+  struct thread *t = mythread();
+  printf("pid %d tid %d (%s): killed: %s scause %p sepc %p stval %p\n",
+         t->proc->pid, t->tid, t->proc->name, cause_name(scause),
+         (void *)scause, (void *)csr_read(sepc), (void *)csr_read(stval));
+  setkilled();
+}
+
+// Every trap from user space lands here (via uservec).
+void
+usertrap(void)
+{
+  if (csr_read(sstatus) & SSTATUS_SPP)
+    panic("usertrap: trap did not come from user mode");
+  csr_write(stvec, (uint64)kernelvec);   // traps from now on are the kernel's
+
+  struct thread *t = mythread();
+  t->trapframe->epc = csr_read(sepc);
+  uint64 scause = csr_read(scause);
+  int intr = INTR_NONE;
+
+  if (scause == EXC_ECALL_U) {
+    if (killed())
+      exit(-1);
+    t->trapframe->epc += 4;    // return past the ecall
+    intr_on();                 // system calls may take long: allow interrupts
+    syscall();
+  } else if ((intr = devintr(scause)) == INTR_NONE) {
+    user_fault(scause);
+  }
+
+  if (killed())
+    exit(-1);
+  if (intr == INTR_TIMER)
+    yield();
+  usertrapret();
+}
+
+// Return to user space through the trampoline's userret.
+void
+usertrapret(void)
+{
+  struct thread *t = mythread();
+  struct trapframe *tf = t->trapframe;
+
+  // From here until sret a trap would go to uservec with kernel state: none.
+  intr_off();
+  csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
+
+  tf->kernel_satp = csr_read(satp);
+  tf->kernel_sp = t->kstack + KSTACK_PAGES * PGSIZE;
+  tf->kernel_trap = (uint64)usertrap;
+  tf->kernel_hartid = r_tp();
+
+  // sret to user mode (SPP = 0) with interrupts on (SPIE = 1).
+  uint64 st = csr_read(sstatus);
+  st &= ~SSTATUS_SPP;
+  st |= SSTATUS_SPIE;
+  csr_write(sstatus, st);
+  csr_write(sepc, tf->epc);
+
+  uint64 satp = MAKE_SATP(t->proc->mm->pagetable);
+  void (*ret)(uint64, uint64) = (void (*)(uint64, uint64))(TRAMPOLINE + (userret - trampoline));
+  ret(TRAPFRAME_SLOT(t->tfslot), satp);
+  panic("usertrapret: userret returned");
+}
+
+// Traps taken while the kernel runs (kernelvec): interrupts, or a kernel bug.
+void
+kerneltrap(void)
+{
+  uint64 sepc = csr_read(sepc);
+  uint64 sstatus = csr_read(sstatus);
+  uint64 scause = csr_read(scause);
+
+  if (!(sstatus & SSTATUS_SPP))
+    panic("kerneltrap: not from supervisor mode");
+  if (intr_get())
+    panic("kerneltrap: interrupts enabled");
+
+  int intr = devintr(scause);
+  if (intr == INTR_NONE) {
+    uint64 stval = csr_read(stval);
+    printf("kerneltrap: %s scause %p sepc %p stval %p\n", cause_name(scause),
+           (void *)scause, (void *)sepc, (void *)stval);
+    // Count pages down from the trampoline: each thread slot is one unmapped
+    // guard page followed (downwards) by KSTACK_PAGES stack pages, so a
+    // fault on a page whose index is a multiple of the stride is a guard hit.
+    uint64 k = (TRAMPOLINE - 1 - stval) / PGSIZE;
+    if (stval < TRAMPOLINE && k <= (uint64)NTHREAD * (KSTACK_PAGES + 1) &&
+        k % (KSTACK_PAGES + 1) == 0)
+      panic("kernel stack overflow (hit the guard page below a thread's kernel stack)");
+    panic("kerneltrap: unexpected trap in the kernel");
+  }
+
+  struct thread *t = mythread();
+  if (intr == INTR_TIMER && t && t->state == TS_RUNNING)
+    yield();
+
+  // yield() may have run other code that took traps: restore ours.
+  csr_write(sepc, sepc);
+  csr_write(sstatus, sstatus);
+}
