@@ -29,7 +29,7 @@ BIOS ?= $(if $(wildcard $(OPENSBI)),$(OPENSBI),default)
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer $(ARCH) \
 	-ffreestanding -fno-common -nostdlib -fno-builtin -fno-stack-protector \
-	-fno-pie -no-pie -I. -DNCPU_STARTED=$(CPUS) -DCOW=$(COW) $(EXTRA_CFLAGS)
+	-fno-pie -no-pie -I. -DCOW=$(COW) $(EXTRA_CFLAGS)
 ASFLAGS := $(ARCH) -I. -g
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
 
@@ -41,7 +41,7 @@ KOBJS := $(KASMS:.S=.o) $(KSRCS:.c=.o)
 KOBJS := $(K)/entry.o $(filter-out $(K)/entry.o,$(KOBJS))
 
 # Rebuild everything when a knob changes.
-CONFIG := .config.$(CPUS).$(COW).$(subst $(space),_,$(EXTRA_CFLAGS))
+CONFIG := .config.$(COW).$(subst $(space),_,$(EXTRA_CFLAGS))
 space := $(empty) $(empty)
 .config.stamp: FORCE
 	@echo '$(CONFIG)' | cmp -s - $@ || echo '$(CONFIG)' > $@

@@ -6,14 +6,15 @@
 #include "fs.h"
 
 struct buf {
+  // Protected by the cache lock (bio.c):
+  uint dev, blockno;     // which block this is
+  uint refcnt;           // users holding a pointer to it
+  struct buf *next, *prev;  // LRU list, most recently used first
+
+  // Protected by the buffer's own sleep lock:
+  struct sleeplock lock;
   int valid;             // data holds the block's contents
-  int disk;              // virtio_disk owns the buffer while the request runs
-  uint dev;
-  uint blockno;
-  struct sleeplock lock; // held by whoever uses data
-  uint refcnt;           // protected by the cache lock
-  struct buf *prev;      // LRU list, protected by the cache lock
-  struct buf *next;
+  int disk;              // set while virtio_disk owns the buffer for a request
   uchar data[BSIZE];
 };
 

@@ -13,14 +13,13 @@ struct stat;
 // An open file. ref is protected by the file table lock; off by the inode
 // lock (FD_INODE/FD_DEVICE).
 struct file {
+  int ref;                 // descriptors (and syscalls in progress) using it
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
-  int ref;
-  char readable;
-  char writable;
-  struct pipe *pipe;  // FD_PIPE
-  struct inode *ip;   // FD_INODE and FD_DEVICE
-  uint off;           // FD_INODE
-  short major;        // FD_DEVICE
+  char readable, writable; // how it was opened
+  struct inode *ip;        // FD_INODE, FD_DEVICE: the inode
+  uint off;                // FD_INODE: where the next read/write starts
+  short major;             // FD_DEVICE: index into devsw
+  struct pipe *pipe;       // FD_PIPE
 };
 
 // Device switch: how read/write reach a device by major number.

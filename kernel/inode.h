@@ -10,16 +10,13 @@ struct stat;
 // An in-memory copy of a dinode. ref counts C pointers to it (itable lock);
 // everything from valid down is protected by the inode's sleep lock.
 struct inode {
-  uint dev;
-  uint inum;
-  int ref;
-  struct sleeplock lock;
-  int valid;             // fields below have been read from disk
+  uint dev, inum;        // which inode (set when the slot is taken)
+  int ref;               // in-memory references (itable lock)
 
-  short type;
-  short major;
-  short minor;
-  short nlink;
+  struct sleeplock lock; // protects the rest
+  int valid;             // the copy of the dinode below has been read
+  short type, nlink;     // copy of the on-disk inode
+  short major, minor;
   uint size;
   uint addrs[NDIRECT+1];
 };

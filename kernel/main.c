@@ -25,6 +25,38 @@ extern int boot_hartid;
 extern char _entry_hart[];
 static volatile int harts_go;   // other harts wait for the kernel page table
 
+// Memory first: everything after it allocates pages or needs paging on.
+static void
+boot_memory(void)
+{
+  kinit();          // physical pages
+  kvminit();        // the kernel page table ...
+  kvminithart();    // ... and paging on with it
+  mminit();         // address-space structs
+}
+
+// Tables of processes and threads, then the tick and the interrupt controller.
+static void
+boot_tasks_and_traps(void)
+{
+  procinit();
+  threadinit();
+  trapinit();
+  trapinithart();
+  plicinit();
+  plicinithart();
+}
+
+// The file layers bottom-up: block cache, inodes, open files, the disk.
+static void
+boot_files(void)
+{
+  binit();
+  iinit();
+  fileinit();
+  virtio_disk_init();
+}
+
 // Boot hart: a0 = hart id, a1 = device tree (unused: QEMU virt is fixed).
 void
 kmain(uint64 hartid, uint64 dtb)
@@ -35,21 +67,10 @@ kmain(uint64 hartid, uint64 dtb)
   printf("\nweft: a RISC-V teaching kernel of processes and threads\n");
   printf("weft: boot hart %d\n", (int)hartid);
 
-  kinit();          // physical pages
-  kvminit();        // kernel page table
-  kvminithart();    // paging on
-  mminit();         // address spaces
-  procinit();       // process table
-  threadinit();     // thread table
-  trapinit();
-  trapinithart();   // stvec, timer
-  plicinit();
-  plicinithart();
-  binit();          // buffer cache
-  iinit();          // inode table
-  fileinit();       // file table
-  virtio_disk_init();
-  userinit();       // the first process
+  boot_memory();
+  boot_tasks_and_traps();
+  boot_files();
+  userinit();       // the first process; it mounts the file system once it runs
 
   __sync_synchronize();
   harts_go = 1;

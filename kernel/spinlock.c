@@ -15,19 +15,23 @@
 void
 initlock(struct spinlock *lk, char *name)
 {
-  lk->name = name;
-  lk->locked = 0;
-  lk->cpu = 0;
+  *lk = (struct spinlock){ .locked = 0, .name = name, .cpu = 0 };
+}
+
+// Report a misuse of lk and stop: a lock bug is a broken kernel invariant.
+static void
+lock_misuse(struct spinlock *lk, const char *what)
+{
+  printf("spinlock \"%s\": ", lk->name);
+  panic(what);
 }
 
 void
 acquire(struct spinlock *lk)
 {
-  push_off();
-  if (holding(lk)) {
-    printf("lock %s\n", lk->name);
-    panic("acquire: this hart already holds the lock");
-  }
+  push_off();   // before the test: an interrupt here must not take lk
+  if (holding(lk))
+    lock_misuse(lk, "acquire: this hart already holds the lock");
   // amoswap.w.aq: atomically set locked = 1 and look at the old value.
   while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
     ;
@@ -39,10 +43,8 @@ acquire(struct spinlock *lk)
 void
 release(struct spinlock *lk)
 {
-  if (!holding(lk)) {
-    printf("lock %s\n", lk->name);
-    panic("release: lock not held by this hart");
-  }
+  if (!holding(lk))
+    lock_misuse(lk, "release: lock not held by this hart");
   lk->cpu = 0;
   // Everything written inside is visible before the lock looks free.
   __sync_synchronize();

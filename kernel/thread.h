@@ -7,9 +7,9 @@
 
 // Callee-saved registers swtch() saves and restores (swtch.S uses the offsets).
 struct context {
-  uint64 ra;
-  uint64 sp;
   uint64 s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  uint64 ra;   // where swtch() returns to
+  uint64 sp;
 };
 
 // User registers saved by the trampoline on a trap from user space, in

@@ -142,6 +142,7 @@ enum nodekind { N_CMD, N_SUBSHELL, N_PIPE };
 
 struct redir {
   int fd;        // 0 for <, 1 for > and >>
+  int append;    // >>: start writing at the end of the file
   int flags;     // open() flags
   char *path;
 };
@@ -221,12 +222,14 @@ parse_redirect(struct parser *p, struct node *n)
   }
   struct redir *r = &n->redirs[n->nredir++];
   r->path = tokens[p->pos++].word;
+  r->append = 0;
   if (op == TK_IN) {
     r->fd = 0;
     r->flags = O_RDONLY;
   } else {
     r->fd = 1;
-    r->flags = O_WRONLY | O_CREATE | (op == TK_OUT ? O_TRUNC : 0);
+    r->flags = (op == TK_OUT ? O_WRONLY | O_TRUNC : O_RDWR) | O_CREATE;
+    r->append = (op == TK_APPEND);
   }
   return 0;
 }
@@ -372,6 +375,12 @@ apply_redirects(struct node *n)
     }
     if (fd != r->fd)
       fail("redirection landed on the wrong fd");
+    // There is no O_APPEND or lseek: reading to the end moves the offset there.
+    if (r->append) {
+      char skip[512];
+      while (read(fd, skip, sizeof(skip)) > 0)
+        ;
+    }
   }
 }
 
@@ -394,6 +403,15 @@ run_node(struct node *n)
   case N_CMD:
     apply_redirects(n);
     exec(n->argv[0], n->argv);
+    // Programs live in the root directory: let "ls" work from anywhere.
+    if (strchr(n->argv[0], '/') == 0) {
+      char full[MAXPATH];
+      if (strlen(n->argv[0]) + 2 <= sizeof(full)) {
+        full[0] = '/';
+        strcpy(full + 1, n->argv[0]);
+        exec(full, n->argv);
+      }
+    }
     fprintf(2, "exec %s failed\n", n->argv[0]);
     exit(1);
 
