@@ -124,8 +124,37 @@ mm_put(struct mm *mm)
   mm_struct_free(mm);
 }
 
-// Duplicate the user pages of src into dst's page table, page by page, with
-// the same permissions (fork without sharing). Returns 0 or -1.
+#if COW
+// Give dst the same user pages as src without copying any: a writable
+// page becomes read-only + PTE_COW in both page tables and gains a
+// reference; read-only pages (text) are simply shared. The first store to a
+// COW page faults and cow_resolve() gives the writer its own copy. Only
+// page-table pages are allocated here. Caller holds src->lock.
+static int
+copy_user_pages(struct mm *src, struct mm *dst)
+{
+  int made_cow = 0;
+  for (uint64 va = 0; va < src->sz; va += PGSIZE) {
+    pte_t *pte = walk(src->pagetable, va, 0);
+    if (pte == 0 || (*pte & PTE_V) == 0)
+      continue;
+    if (*pte & PTE_W) {
+      *pte = (*pte & ~PTE_W) | PTE_COW;
+      made_cow = 1;
+    }
+    uint64 pa = PTE2PA(*pte);
+    if (mappages(dst->pagetable, va, PGSIZE, pa, PTE_FLAGS(*pte) & ~PTE_V) < 0)
+      return -1;
+    kref_get((void *)pa);
+  }
+  // Our own stale writable translations go at the next return to user
+  // (userret flushes); other harts running threads of src must drop theirs now.
+  if (made_cow)
+    mm_tlb_shootdown(src);
+  return 0;
+}
+#else
+// Eager fork (make COW=0), kept to compare against: copy every page now.
 static int
 copy_user_pages(struct mm *src, struct mm *dst)
 {
@@ -144,9 +173,11 @@ copy_user_pages(struct mm *src, struct mm *dst)
   }
   return 0;
 }
+#endif
 
-// A private copy of mm for a new process (fork). Trapframe slots are not
-// copied: each thread maps its own. Returns 0 when memory runs out.
+// A private copy of mm for a new process (fork): shared copy-on-write, or
+// copied at once when built with COW=0. Trapframe slots are not copied:
+// each thread maps its own. Returns 0 when memory runs out.
 struct mm *
 mm_copy(struct mm *src)
 {
@@ -202,10 +233,15 @@ mm_grow(struct mm *mm, long n)
 }
 
 // Other harts running this mm may cache translations just removed or made
-// stricter: make them flush. This hart flushes on its next return to user.
+// stricter: make them flush. This hart flushes on its next return to user
+// (userret writes satp and fences). Caller holds mm->lock.
 void
 mm_tlb_shootdown(struct mm *mm)
 {
+  // With a single thread, no other hart runs this mm at this moment, and a
+  // hart that ran it earlier flushes when it next enters user space.
+  if (mm->ref == 1 && (mm->tfslots & (mm->tfslots - 1)) == 0)
+    return;
   uint64 others = mm->harts & ~(1UL << cpuid());
   if (others)
     sbi_remote_sfence_vma(others, 0);
@@ -242,21 +278,77 @@ mm_unmap_trapframe(struct mm *mm, int slot)
 
 // ---- copies between kernel and user memory --------------------------------
 
-// Physical address of user page va, if mapped with PTE_U and (for writes)
-// writable. Caller holds mm->lock.
+static struct {
+  uint64 cow_faults, cow_copied, cow_reclaimed, zero_fills;
+} counters;
+
+// The one fault resolver. A store to a PTE_COW page gets a private copy of
+// the page, or -- when no one else holds a reference any more -- simply
+// gets write permission back. Returns FAULT_OK, FAULT_OOM (the copy needed
+// a page and none was free) or FAULT_BAD (a genuine access violation:
+// unmapped, not a user page, write to read-only). Caller holds mm->lock.
+static int
+resolve_locked(struct mm *mm, uint64 va, int write)
+{
+  if (va >= MAXVA)
+    return FAULT_BAD;
+  pte_t *pte = walk(mm->pagetable, PGROUNDDOWN(va), 0);
+  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return FAULT_BAD;
+  if (!write)
+    return (*pte & PTE_R) ? FAULT_OK : FAULT_BAD;
+  if (*pte & PTE_W)
+    return FAULT_OK;            // another thread resolved it first
+  if ((*pte & PTE_COW) == 0)
+    return FAULT_BAD;           // really read-only, e.g. text
+
+  __sync_fetch_and_add(&counters.cow_faults, 1);
+  uint64 pa = PTE2PA(*pte);
+  int flags = (PTE_FLAGS(*pte) | PTE_W) & ~PTE_COW;
+  if (kref_count((void *)pa) == 1) {
+    // Everyone else who shared it has copied or gone: it is ours alone.
+    *pte = PA2PTE(pa) | flags;
+    __sync_fetch_and_add(&counters.cow_reclaimed, 1);
+    return FAULT_OK;
+  }
+  void *copy = kalloc();
+  if (copy == 0)
+    return FAULT_OOM;
+  memmove(copy, (void *)pa, PGSIZE);
+  *pte = PA2PTE(copy) | flags;
+  kfree((void *)pa);            // our reference to the shared original
+  __sync_fetch_and_add(&counters.cow_copied, 1);
+  // Other threads of this mm may still map the old page: make them re-walk.
+  mm_tlb_shootdown(mm);
+  return FAULT_OK;
+}
+
+int
+mm_fault(struct mm *mm, uint64 va, int write)
+{
+  acquire(&mm->lock);
+  int r = resolve_locked(mm, va, write);
+  release(&mm->lock);
+  sfence_vma();
+  return r;
+}
+
+// Physical address of the user page at va, made accessible for a read or a
+// write through the fault resolver (so copyout into a COW page works), or 0.
+// A copy that fails for lack of memory kills the process, as the same fault
+// from user mode would. Caller holds mm->lock.
 static uint64
 user_page(struct mm *mm, uint64 va, int write)
 {
-  if (va >= MAXVA)
+  int r = resolve_locked(mm, va, write);
+  if (r == FAULT_OOM) {
+    printf("pid %d: killed: out of memory for a copy-on-write page (va %p)\n",
+           myproc()->pid, (void *)va);
+    setkilled();
+  }
+  if (r != FAULT_OK)
     return 0;
-  pte_t *pte = walk(mm->pagetable, va, 0);
-  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
-    return 0;
-  if (write && (*pte & PTE_W) == 0)
-    return 0;
-  if (!write && (*pte & PTE_R) == 0)
-    return 0;
-  return PTE2PA(*pte);
+  return PTE2PA(*walk(mm->pagetable, va, 0));
 }
 
 // Move len bytes between kernel buffer kbuf and user address uva.
@@ -351,12 +443,7 @@ mm_activate(struct mm *mm)
   __sync_fetch_and_or(&mm->harts, 1UL << cpuid());
 }
 
-// Fault-path counters for meminfo(). (Copy-on-write arrives with the fault
-// resolver; until then these stay zero.)
-static struct {
-  uint64 cow_faults, cow_copied, cow_reclaimed, zero_fills;
-} counters;
-
+// Fault-path counters for meminfo().
 void
 mm_counters(struct meminfo *mi)
 {

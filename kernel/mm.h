@@ -30,6 +30,11 @@ void       mm_activate(struct mm *mm);        // this hart is about to run in mm
 void       mm_counters(struct meminfo *mi);     // fault counters for meminfo()
 void       mm_tlb_shootdown(struct mm *mm);   // other harts drop mm's stale translations
 
+// The page-fault resolver (copy-on-write today): FAULT_OK when the access
+// at va can now be retried, FAULT_OOM, or FAULT_BAD for a real violation.
+enum { FAULT_OK = 0, FAULT_OOM = -2, FAULT_BAD = -1 };
+int mm_fault(struct mm *mm, uint64 va, int write);
+
 // Copies between kernel and user memory of mm, checked: 0 or -1.
 int copyout(struct mm *mm, uint64 dstva, const void *src, uint64 len);
 int copyin(struct mm *mm, void *dst, uint64 srcva, uint64 len);

@@ -128,6 +128,25 @@ user_fault(uint64 scause)
   setkilled();
 }
 
+// A user page fault goes to the one resolver in mm.c; what it cannot fix
+// kills the process.
+static void
+page_fault(struct thread *t, uint64 scause)
+{
+  uint64 va = csr_read(stval);
+  int r = FAULT_BAD;
+  if (scause != EXC_INST_PAGE_FAULT)
+    r = mm_fault(t->proc->mm, va, scause == EXC_STORE_PAGE_FAULT);
+  if (r == FAULT_OOM) {
+    printf("pid %d tid %d (%s): killed: out of memory for a copy-on-write page "
+           "sepc %p stval %p\n", t->proc->pid, t->tid, t->proc->name,
+           (void *)csr_read(sepc), (void *)va);
+    setkilled();
+  } else if (r != FAULT_OK) {
+    user_fault(scause);
+  }
+}
+
 // Every trap from user space lands here (via uservec).
 void
 usertrap(void)
@@ -147,6 +166,9 @@ usertrap(void)
     t->trapframe->epc += 4;    // return past the ecall
     intr_on();                 // system calls may take long: allow interrupts
     syscall();
+  } else if (scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT ||
+             scause == EXC_INST_PAGE_FAULT) {
+    page_fault(t, scause);
   } else if ((intr = devintr(scause)) == INTR_NONE) {
     user_fault(scause);
   }
