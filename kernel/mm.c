@@ -87,6 +87,7 @@ mm_alloc(void)
   mm->heap_base = 0;
   mm->tfslots = 0;
   mm->harts = 0;
+  memset(mm->vmas, 0, sizeof(mm->vmas));
   return mm;
 }
 
@@ -107,6 +108,7 @@ mm_teardown(struct mm *mm)
   if (mm->tfslots != 0)
     panic("mm_teardown: a thread still has a trapframe here");
   unmappages(mm->pagetable, 0, PGROUNDUP(mm->sz) / PGSIZE, 1);
+  vmas_unmap_all(mm);
   unmappages(mm->pagetable, TRAMPOLINE, 1, 0);
   pagetable_free(mm->pagetable);
   mm->pagetable = 0;
@@ -124,44 +126,54 @@ mm_put(struct mm *mm)
   mm_struct_free(mm);
 }
 
-#if COW
-// Give dst the same user pages as src without copying any: a writable
-// page becomes read-only + PTE_COW in both page tables and gains a
-// reference; read-only pages (text) are simply shared. The first store to a
-// COW page faults and cow_resolve() gives the writer its own copy. Only
-// page-table pages are allocated here. Caller holds src->lock.
+// Map in dst the page src maps at pte, sharing the physical page.
 static int
-copy_user_pages(struct mm *src, struct mm *dst)
+share_page(struct mm *dst, uint64 va, pte_t pte)
 {
-  int made_cow = 0;
-  for (uint64 va = 0; va < src->sz; va += PGSIZE) {
+  if (mappages(dst->pagetable, va, PGSIZE, PTE2PA(pte), PTE_FLAGS(pte) & ~PTE_V) < 0)
+    return -1;
+  kref_get((void *)PTE2PA(pte));
+  return 0;
+}
+
+#if COW
+// Give dst the pages of [start, end) without copying any. A writable
+// private page becomes read-only + PTE_COW in both page tables; the first
+// store to it faults and the resolver gives the writer its own copy.
+// Read-only pages (text) and MAP_SHARED pages are simply shared. Only
+// page-table pages are allocated. Sets *made_cow if a PTE got stricter.
+static int
+copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
+           int *made_cow)
+{
+  for (uint64 va = start; va < end; va += PGSIZE) {
     pte_t *pte = walk(src->pagetable, va, 0);
     if (pte == 0 || (*pte & PTE_V) == 0)
       continue;
-    if (*pte & PTE_W) {
+    if (!shared && (*pte & PTE_W)) {
       *pte = (*pte & ~PTE_W) | PTE_COW;
-      made_cow = 1;
+      *made_cow = 1;
     }
-    uint64 pa = PTE2PA(*pte);
-    if (mappages(dst->pagetable, va, PGSIZE, pa, PTE_FLAGS(*pte) & ~PTE_V) < 0)
+    if (share_page(dst, va, *pte) < 0)
       return -1;
-    kref_get((void *)pa);
   }
-  // Our own stale writable translations go at the next return to user
-  // (userret flushes); other harts running threads of src must drop theirs now.
-  if (made_cow)
-    mm_tlb_shootdown(src);
   return 0;
 }
 #else
-// Eager fork (make COW=0), kept to compare against: copy every page now.
+// Eager fork (make COW=0), kept to compare against: copy private pages now.
 static int
-copy_user_pages(struct mm *src, struct mm *dst)
+copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
+           int *made_cow)
 {
-  for (uint64 va = 0; va < src->sz; va += PGSIZE) {
+  for (uint64 va = start; va < end; va += PGSIZE) {
     pte_t *pte = walk(src->pagetable, va, 0);
     if (pte == 0 || (*pte & PTE_V) == 0)
       continue;
+    if (shared) {
+      if (share_page(dst, va, *pte) < 0)
+        return -1;
+      continue;
+    }
     void *page = kalloc();
     if (page == 0)
       return -1;
@@ -174,6 +186,26 @@ copy_user_pages(struct mm *src, struct mm *dst)
   return 0;
 }
 #endif
+
+// Everything fork gives the child: the program, stack and heap [0, sz),
+// then every mmap'd region. Caller holds src->lock.
+static int
+copy_user_pages(struct mm *src, struct mm *dst)
+{
+  int made_cow = 0;
+  int err = copy_range(src, dst, 0, src->sz, 0, &made_cow);
+  for (int i = 0; i < NVMA && !err; i++) {
+    struct vma *v = &src->vmas[i];
+    dst->vmas[i] = *v;
+    if (v->end)
+      err = copy_range(src, dst, v->start, v->end, v->shared, &made_cow);
+  }
+  // Our own stale writable translations go at the next return to user
+  // (userret flushes); other harts running threads of src must drop theirs now.
+  if (made_cow)
+    mm_tlb_shootdown(src);
+  return err;
+}
 
 // A private copy of mm for a new process (fork): shared copy-on-write, or
 // copied at once when built with COW=0. Trapframe slots are not copied:
@@ -205,7 +237,7 @@ mm_grow(struct mm *mm, long n)
   acquire(&mm->lock);
   uint64 old = mm->sz;
   uint64 new = old + n;
-  if ((n > 0 && (new < old || new > TRAPFRAME_LOW)) ||
+  if ((n > 0 && (new < old || new > vma_lowest(mm))) ||
       (n < 0 && ((uint64)-n > old - mm->heap_base))) {
     release(&mm->lock);
     return (uint64)-1;
@@ -282,9 +314,29 @@ static struct {
   uint64 cow_faults, cow_copied, cow_reclaimed, zero_fills;
 } counters;
 
+// First touch of a page of a private mapping: a fresh zeroed page, if
+// the mapping's protection allows the access.
+static int
+zero_fill(struct mm *mm, struct vma *v, uint64 va, int write)
+{
+  if (v->prot == PROT_NONE || (write && !(v->prot & PROT_WRITE)))
+    return FAULT_BAD;
+  void *page = kalloc();
+  if (page == 0)
+    return FAULT_OOM;
+  memset(page, 0, PGSIZE);
+  if (mappages(mm->pagetable, va, PGSIZE, (uint64)page, prot_to_pte(v->prot)) < 0) {
+    kfree(page);
+    return FAULT_OOM;
+  }
+  __sync_fetch_and_add(&counters.zero_fills, 1);
+  return FAULT_OK;
+}
+
 // The one fault resolver. A store to a PTE_COW page gets a private copy of
 // the page, or -- when no one else holds a reference any more -- simply
-// gets write permission back. Returns FAULT_OK, FAULT_OOM (the copy needed
+// gets write permission back; the first touch of a private mmap'd page
+// gets a zeroed page (zero_fill). Returns FAULT_OK, FAULT_OOM (the copy needed
 // a page and none was free) or FAULT_BAD (a genuine access violation:
 // unmapped, not a user page, write to read-only). Caller holds mm->lock.
 static int
@@ -293,14 +345,17 @@ resolve_locked(struct mm *mm, uint64 va, int write)
   if (va >= MAXVA)
     return FAULT_BAD;
   pte_t *pte = walk(mm->pagetable, PGROUNDDOWN(va), 0);
+  struct vma *v = vma_find(mm, va);
+  if ((pte == 0 || (*pte & PTE_V) == 0) && v)
+    return zero_fill(mm, v, PGROUNDDOWN(va), write);
   if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
     return FAULT_BAD;
   if (!write)
     return (*pte & PTE_R) ? FAULT_OK : FAULT_BAD;
   if (*pte & PTE_W)
     return FAULT_OK;            // another thread resolved it first
-  if ((*pte & PTE_COW) == 0)
-    return FAULT_BAD;           // really read-only, e.g. text
+  if ((*pte & PTE_COW) == 0 || (v && !(v->prot & PROT_WRITE)))
+    return FAULT_BAD;           // really read-only: text, or mprotect'd
 
   __sync_fetch_and_add(&counters.cow_faults, 1);
   uint64 pa = PTE2PA(*pte);

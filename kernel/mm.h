@@ -8,6 +8,14 @@
 struct trapframe;
 struct meminfo;
 
+// An anonymous mapping made by mmap (mmap.c): [start, end), page aligned.
+struct vma {
+  uint64 start, end;       // end == 0: slot unused
+  int prot;                // PROT_* bits
+  int shared;              // MAP_SHARED: pages shared across fork, never COW
+};
+#define NVMA 32
+
 struct mm {
   struct spinlock lock;    // protects everything below
   int ref;                 // procs using this mm
@@ -16,7 +24,12 @@ struct mm {
   uint64 heap_base;        // sz right after exec: sbrk never shrinks below it
   uint64 tfslots;          // bitmap of trapframe slots in use (NTFSLOT <= 64)
   uint64 harts;            // harts that may hold its translations in their TLB
+  struct vma vmas[NVMA];   // mmap'd regions, all above sz and below MMAP_TOP
 };
+
+// mmap'd regions are placed downward from here (one gap page below the
+// lowest trapframe slot); the heap may grow up to the lowest region.
+#define MMAP_TOP (TRAPFRAME_LOW - PGSIZE)
 
 void       mminit(void);
 struct mm *mm_alloc(void);                    // empty space with trampoline mapped, ref 1
@@ -34,6 +47,16 @@ void       mm_tlb_shootdown(struct mm *mm);   // other harts drop mm's stale tra
 // at va can now be retried, FAULT_OOM, or FAULT_BAD for a real violation.
 enum { FAULT_OK = 0, FAULT_OOM = -2, FAULT_BAD = -1 };
 int mm_fault(struct mm *mm, uint64 va, int write);
+
+// mmap.c: anonymous mappings. Each returns -1 (mmap: (uint64)-1) on bad input.
+uint64 mm_mmap(struct mm *mm, uint64 addr, uint64 len, int prot, int flags);
+int    mm_munmap(struct mm *mm, uint64 addr, uint64 len);
+int    mm_mprotect(struct mm *mm, uint64 addr, uint64 len, int prot);
+// Used by mm.c (caller holds mm->lock):
+struct vma *vma_find(struct mm *mm, uint64 va);
+uint64 vma_lowest(struct mm *mm);     // lowest mapped address, or MMAP_TOP
+int    prot_to_pte(int prot);
+void   vmas_unmap_all(struct mm *mm);
 
 // Copies between kernel and user memory of mm, checked: 0 or -1.
 int copyout(struct mm *mm, uint64 dstva, const void *src, uint64 len);

@@ -74,7 +74,8 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,     [SYS_unlink] = sys_unlink,
   [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
   [SYS_clone] = sys_clone,   [SYS_gettid] = sys_gettid,   [SYS_thread_exit] = sys_thread_exit,
-  [SYS_futex] = sys_futex,
+  [SYS_futex] = sys_futex,   [SYS_mmap] = sys_mmap,       [SYS_munmap] = sys_munmap,
+  [SYS_mprotect] = sys_mprotect,
   [SYS_procinfo] = sys_procinfo,
   [SYS_meminfo] = sys_meminfo,   [SYS_poweroff] = sys_poweroff,
 };

@@ -35,3 +35,41 @@ sys_meminfo(void)
   mm_counters(&mi);
   return copyout(myproc()->mm, dst, &mi, sizeof(mi));
 }
+
+// mmap(addr, len, prot, flags, fd, off): anonymous mappings only, so fd
+// must be -1 and off 0. Returns the address, or -1 (MAP_FAILED).
+uint64
+sys_mmap(void)
+{
+  uint64 addr, len, off;
+  int prot, flags, fd;
+  argaddr(0, &addr);
+  argaddr(1, &len);
+  argint(2, &prot);
+  argint(3, &flags);
+  argint(4, &fd);
+  argaddr(5, &off);
+  if (fd != -1 || off != 0)
+    return -1;
+  return mm_mmap(myproc()->mm, addr, len, prot, flags);
+}
+
+uint64
+sys_munmap(void)
+{
+  uint64 addr, len;
+  argaddr(0, &addr);
+  argaddr(1, &len);
+  return mm_munmap(myproc()->mm, addr, len);
+}
+
+uint64
+sys_mprotect(void)
+{
+  uint64 addr, len;
+  int prot;
+  argaddr(0, &addr);
+  argaddr(1, &len);
+  argint(2, &prot);
+  return mm_mprotect(myproc()->mm, addr, len, prot);
+}

@@ -21,6 +21,9 @@ uint64 sys_poweroff(void);
 // sysmem.c: memory
 uint64 sys_sbrk(void);
 uint64 sys_meminfo(void);
+uint64 sys_mmap(void);
+uint64 sys_munmap(void);
+uint64 sys_mprotect(void);
 
 // exec.c
 uint64 sys_exec(void);

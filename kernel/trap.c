@@ -54,6 +54,7 @@ trapinithart(void)
 {
   csr_write(stvec, (uint64)kernelvec);
   csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+  csr_write(scounteren, 1 << 1);   // TM: user code may read the time CSR (rdtime)
   timer_arm();
 }
 
