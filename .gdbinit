@@ -12,8 +12,8 @@ gdb.execute("target remote localhost:%d" % (os.getuid() % 5000 + 25000))
 end
 # Load a user program's symbols too:  (gdb) user-symbols ls
 define user-symbols
-  add-symbol-file user/_$arg0 0
+  add-symbol-file user/$arg0.elf 0
 end
 document user-symbols
-Load the symbols of user program NAME (user/_NAME), linked at address 0.
+Load the symbols of user program NAME (user/NAME.elf), linked at address 0.
 end

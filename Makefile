@@ -67,11 +67,25 @@ $(U)/%.o: $(U)/%.c .config.stamp
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 $(U)/%.o: $(U)/%.S
 	$(CC) $(ASFLAGS) -c -o $@ $<
+# user/NAME.elf keeps debug info (for gdb and NAME.asm); the copy on the
+# disk, user/_NAME, is stripped so the programs fit in FSSIZE blocks.
 $(U)/_%: $(U)/%.o $(ULIB) $(U)/user.ld
-	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $@ $< $(ULIB)
-	$(OBJDUMP) -S $@ > $(U)/$*.asm
+	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/$*.elf $< $(ULIB)
+	$(OBJDUMP) -S $(U)/$*.elf > $(U)/$*.asm
+	$(OBJCOPY) --strip-debug $(U)/$*.elf $@
 
 .PRECIOUS: $(U)/%.o
+
+# usertests is split by subject: user/usertests.c (the runner) plus every
+# user/ut/*.c (the test groups), all linked into one program.
+UTSRCS := $(wildcard $(U)/ut/*.c)
+UTOBJS := $(UTSRCS:.c=.o)
+$(U)/ut/%.o: $(U)/ut/%.c .config.stamp
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(U)/_usertests: $(U)/usertests.o $(UTOBJS) $(ULIB) $(U)/user.ld
+	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/usertests.elf $(U)/usertests.o $(UTOBJS) $(ULIB)
+	$(OBJDUMP) -S $(U)/usertests.elf > $(U)/usertests.asm
+	$(OBJCOPY) --strip-debug $(U)/usertests.elf $@
 
 # ---- file system image -------------------------------------------------------
 mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
@@ -108,20 +122,41 @@ PYTEST := /usr/bin/python3 -m pytest
 test: check-tools all
 	CPUS=$(CPUS) $(PYTEST) -q tests
 
+# ---- grading: make grade (tests/grade.py, points in tests/points.py) -------
+# Builds (a failed build grades as 0), runs the graded tests with the slow
+# cases, prints a score table and writes Gradescope's results.json. LAB=cow
+# or LAB=threads grades one lab; RESULTS= moves the json. Exits 0 whenever
+# results.json was written, however many tests failed.
+RESULTS ?= results.json
+grade: check-tools
+	+CPUS=$(CPUS) /usr/bin/python3 tests/grade.py --build "$(MAKE)" --lab "$(LAB)" --out "$(RESULTS)"
+.PHONY: grade
+# ---- end of grading ------------------------------------------------------------
+
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/_* $(U)/*.asm $(U)/usys.S mkfs/mkfs fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S mkfs/mkfs fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:
 	@echo "weft make targets:"
 	@echo "  make qemu       build everything and boot weft in QEMU (quit: Ctrl-A then x)"
 	@echo "  make test       build, boot headless, run the test suite (tests/)"
+	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
+	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
 	@echo "  make clean      remove build products"
 	@echo "variables: CPUS=$(CPUS) MEM=$(MEM) COW=$(COW) TOOLPREFIX=$(TOOLPREFIX) BIOS=$(BIOS)"
 
+# ==== bench: `make bench` (owned by bench/; see docs/performance.md) ====
+# bench/run.py builds COW=0 then COW=1, boots each on one hart with
+# -icount shift=0 and runs user/bench.c's figures; it leaves a COW=1 build.
+bench: check-tools
+	/usr/bin/python3 bench/run.py
+.PHONY: bench
+# ==== end bench ====
+
 FORCE:
 .PHONY: all qemu qemu-gdb test clean help check-tools print-qemu FORCE
 
--include $(K)/*.d $(U)/*.d
+-include $(K)/*.d $(U)/*.d $(U)/ut/*.d

@@ -12,6 +12,7 @@
 #include "param.h"
 #include "riscv.h"
 #include "spinlock.h"
+#include "sleeplock.h"
 #include "sched.h"
 #include "proc.h"
 #include "file.h"
@@ -173,6 +174,8 @@ consoleread(int user_dst, uint64 dst, int n)
   return total;
 }
 
+static struct sleeplock write_lock;   // serialises whole write() calls
+
 // write() on the console: each byte goes through the buffered UART path.
 static int
 consolewrite(int user_src, uint64 src, int n)
@@ -180,6 +183,9 @@ consolewrite(int user_src, uint64 src, int n)
   char chunk[32];
   int done = 0;
 
+  // One write() reaches the screen in one piece, even when threads on other
+  // harts write at the same time. A sleep lock, because uartputc may sleep.
+  acquiresleep(&write_lock);
   while (done < n) {
     int len = n - done < (int)sizeof(chunk) ? n - done : (int)sizeof(chunk);
     if (either_copyin(chunk, user_src, src + done, len) < 0)
@@ -188,6 +194,7 @@ consolewrite(int user_src, uint64 src, int n)
       uartputc(chunk[i]);
     done += len;
   }
+  releasesleep(&write_lock);
   return done;
 }
 
@@ -195,6 +202,7 @@ void
 consoleinit(void)
 {
   initlock(&cons.lock, "console");
+  initsleeplock(&write_lock, "console write");
   uartinit();
   devsw[CONSOLE].read = consoleread;
   devsw[CONSOLE].write = consolewrite;

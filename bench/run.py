@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""run.py: `make bench` -- run user/bench.c in QEMU for a COW and a COW=0 kernel.
+
+Owns: bench/results.json, bench/fork.dat and bench/fork.png (written only
+when both runs finish), the console logs tests/out/bench-cow*.log.
+Steps: build with COW=0, boot QEMU (one hart, `-icount shift=0`, so the
+time CSR counts instructions: 1 ns each), run every figure with `bench NAME`,
+kill QEMU; the same with COW=1; then results.json and the gnuplot figure.
+The tree is always rebuilt with COW=1 at the end (also after a failure), so
+it is left in its default state.
+Rules: every build, boot and figure has a timeout, QEMU is always killed
+(weft.Weft), and the whole run stops after RUN_BUDGET seconds.
+"""
+
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_DIR = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, os.path.join(REPO_DIR, "tests"))
+
+ICOUNT = "-icount shift=0"
+CPUS = 1
+RUN_BUDGET = 540          # seconds for the whole run (builds included)
+BUILD_TIMEOUT = 300
+FIGURE_TIMEOUT = 120
+# "name value unit", or "name fail -" when the figure could not run.
+LINE = re.compile(r"(?m)^([a-z0-9_]+) (\d+|fail) (\S+)[ \t]*$")
+# The fork figures plotted, and the heap each one touches (KiB).
+FORK_SIZES = [("fork_4k", 4), ("fork_1m", 1024), ("fork_16m", 16384),
+              ("fork_48m", 49152), ("fork_64m", 65536)]
+
+# weft.py reads CPUS and `make print-qemu` reads QEMUEXTRA from the
+# environment; set both before the first machine boots.
+os.environ["CPUS"] = str(CPUS)
+os.environ["QEMUEXTRA"] = (os.environ.get("QEMUEXTRA", "") + " " + ICOUNT).strip()
+import weft  # noqa: E402  (needs the environment above)
+
+_start = time.monotonic()
+
+
+def budget_left():
+    return RUN_BUDGET - (time.monotonic() - _start)
+
+
+def make_env():
+    """The environment for a nested make: our COW wins over the caller's."""
+    env = dict(os.environ)
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "COW"):
+        env.pop(var, None)
+    return env
+
+
+def build(cow):
+    print("bench: building with COW=%d" % cow, flush=True)
+    try:
+        res = subprocess.run(["make", "-s", "--no-print-directory", "COW=%d" % cow, "all"],
+                             cwd=REPO_DIR, env=make_env(), capture_output=True,
+                             text=True, timeout=min(BUILD_TIMEOUT, max(10, budget_left())))
+    except subprocess.TimeoutExpired:
+        raise SystemExit("bench: build with COW=%d did not finish in time" % cow)
+    if res.returncode != 0:
+        raise SystemExit("bench: build with COW=%d failed:\n%s%s"
+                         % (cow, res.stdout[-3000:], res.stderr[-3000:]))
+
+
+def run_figures(label):
+    """Boot the current build and run each figure; {name: {value, unit}}."""
+    figures = {}
+    with weft.Weft("bench-" + label, ncpu=CPUS) as m:
+        names = [l.strip() for l in m.run("bench -l", timeout=30).splitlines()
+                 if l.strip()]
+        for name in names:
+            left = budget_left()
+            if left < 5:
+                raise SystemExit("bench: out of time (RUN_BUDGET %d s)" % RUN_BUDGET)
+            t0 = time.monotonic()
+            out = m.run("bench " + name, timeout=min(FIGURE_TIMEOUT, left))
+            for fig, value, unit in LINE.findall(out):
+                figures[fig] = ({"value": None, "unit": "fail"} if value == "fail"
+                                else {"value": int(value), "unit": unit})
+                print("  %-6s %-26s %10s %s" % (label, fig, value,
+                                                unit if value != "fail" else ""),
+                      flush=True)
+            if not LINE.search(out):
+                raise SystemExit("bench: `bench %s` printed no figure:\n%s" % (name, out))
+            if time.monotonic() - t0 > FIGURE_TIMEOUT / 2:
+                print("bench: warning: %s took %.0f s" % (name, time.monotonic() - t0))
+    return figures
+
+
+def qemu_args():
+    argv = weft.qemu_command("fs.img", CPUS)
+    return " ".join(argv)
+
+
+def git_head():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def compare_with_previous(prev, new):
+    """Print how far each figure moved since the last results.json."""
+    print("bench: change since the previous run (%s):" % prev.get("date", "?"))
+    worst = 0.0
+    for kind in ("cow", "nocow"):
+        for name, cur in sorted(new[kind].items()):
+            old = prev.get(kind, {}).get(name)
+            if not old or old.get("value") is None or cur["value"] is None:
+                continue
+            a, b = old["value"], cur["value"]
+            pct = 0.0 if a == b else 100.0 * (b - a) / max(a, 1)
+            worst = max(worst, abs(pct))
+            if a != b:
+                print("  %-6s %-26s %10d -> %-10d %+.2f%%" % (kind, name, a, b, pct))
+    print("bench: largest change %.2f%%" % worst)
+
+
+def have_gnuplot():
+    """gnuplot on PATH, installing gnuplot-nox with apt-get if we may."""
+    if shutil.which("gnuplot"):
+        return True
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("bench: installing gnuplot-nox", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "gnuplot-nox"]):
+            try:
+                subprocess.run(cmd, env=env, timeout=300, check=False)
+            except subprocess.TimeoutExpired:
+                break
+    return shutil.which("gnuplot") is not None
+
+
+def plot(results):
+    """bench/fork.dat from the fork figures, then bench/fork.png with gnuplot."""
+    def cell(kind, name):
+        fig = results[kind].get(name)
+        return "?" if not fig or fig["value"] is None else str(fig["value"])
+    dat = os.path.join(BENCH_DIR, "fork.dat")
+    with open(dat, "w") as f:
+        f.write("# touched_heap_kib cow_us nocow_us  (? = fork failed)\n")
+        for name, kib in FORK_SIZES:
+            f.write("%d %s %s\n" % (kib, cell("cow", name), cell("nocow", name)))
+    if not have_gnuplot():
+        print("bench: gnuplot missing: bench/fork.png not drawn")
+        return
+    try:
+        res = subprocess.run(["gnuplot", "fork.gp"], cwd=BENCH_DIR, capture_output=True,
+                             text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        print("bench: gnuplot did not finish")
+        return
+    if res.returncode != 0:
+        print("bench: gnuplot failed:\n" + res.stderr)
+
+
+def main():
+    path = os.path.join(BENCH_DIR, "results.json")
+    prev = None
+    if os.path.exists(path):
+        try:
+            with open(path) as f:
+                prev = json.load(f)
+        except (OSError, ValueError):
+            prev = None
+    results = {}
+    try:
+        build(0)
+        results["nocow"] = run_figures("nocow")
+        build(1)
+        results["cow"] = run_figures("cow")
+    finally:
+        if "cow" not in results:        # leave the default (COW=1) build behind
+            build(1)
+    results["date"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    results["qemu_args"] = qemu_args()
+    results["cpus"] = CPUS
+    results["commit"] = git_head()
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+        f.write("\n")
+    plot(results)
+    if prev:
+        compare_with_previous(prev, results)
+    print("bench: wrote bench/results.json, bench/fork.png (%.0f s)"
+          % (time.monotonic() - _start))
+
+
+if __name__ == "__main__":
+    main()
