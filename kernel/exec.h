@@ -12,6 +12,6 @@ int proc_single_thread(void);   // proc.c: end every other thread of the caller
 
 int  futex_wait(uint64 uaddr, int val, int timeout_ticks);
 int  futex_wake_addr(struct mm *mm, uint64 uaddr, int n);
-void futex_tick(void);          // timer: wake waiters whose timeout passed
+void futex_timeouts(void *unused); // kthread body: wakes waiters whose timeout passed
 
 #endif

@@ -72,14 +72,20 @@ futex_wake_addr(struct mm *mm, uint64 uaddr, int n)
   return woken;
 }
 
-// Called on every tick: wake timed waiters whose deadline has come so they
-// can give up.
+// The "futexd" kernel thread: once a tick, wake timed waiters whose
+// deadline has come so they can give up. Kept out of the timer interrupt,
+// which should stay short.
 void
-futex_tick(void)
+futex_timeouts(void *unused)
 {
-  acquire(&futex_lock);
-  for (struct thread *t = threads; t < &threads[NTHREAD]; t++)
-    if (t->futex_mm && t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
-      wakeup(&t->futex_addr);
-  release(&futex_lock);
+  for (;;) {
+    acquire(&tickslock);
+    sleep(&ticks, &tickslock);
+    release(&tickslock);
+    acquire(&futex_lock);
+    for (struct thread *t = threads; t < &threads[NTHREAD]; t++)
+      if (t->futex_mm && t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
+        wakeup(&t->futex_addr);
+    release(&futex_lock);
+  }
 }

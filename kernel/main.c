@@ -19,6 +19,7 @@
 #include "inode.h"
 #include "file.h"
 #include "sbi.h"
+#include "exec.h"
 #include "printf.h"
 
 extern int boot_hartid;
@@ -70,7 +71,9 @@ kmain(uint64 hartid, uint64 dtb)
   boot_memory();
   boot_tasks_and_traps();
   boot_files();
-  userinit();       // the first process; it mounts the file system once it runs
+  userinit();       // the first process (pid 1); it mounts the file system once it runs
+  kthreadinit();    // the kernel's own process, for kernel threads
+  kthread_create(futex_timeouts, 0, "futexd");
 
   __sync_synchronize();
   harts_go = 1;

@@ -52,7 +52,7 @@ myproc(void)
 }
 
 // A fresh EMBRYO proc with a new pid and no resources yet, or 0.
-static struct proc *
+struct proc *
 proc_alloc(void)
 {
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
@@ -69,6 +69,7 @@ proc_alloc(void)
       p->files = 0;
       p->fs = 0;
       p->name[0] = 0;
+      p->kernel = 0;
       release(&p->lock);
       return p;
     }
@@ -150,7 +151,7 @@ clone_flags_valid(int flags)
 }
 
 // Put t on p's thread list. Fails if p is already on its way out.
-static int
+int
 proc_add_thread(struct proc *p, struct thread *t)
 {
   acquire(&p->lock);
@@ -263,6 +264,18 @@ reparent(struct proc *p)
   }
 }
 
+// Take t off p's thread list; returns how many threads are left.
+// Caller holds p->lock.
+int
+proc_remove_thread(struct proc *p, struct thread *t)
+{
+  struct thread **pp = &p->threads;
+  while (*pp != t)
+    pp = &(*pp)->next_in_proc;
+  *pp = t->next_in_proc;
+  return --p->nthreads;
+}
+
 // The last thread of p is leaving: release p's resources and let the
 // parent's wait() find a zombie.
 static void
@@ -299,11 +312,7 @@ thread_finish(int value)
   t->tfslot = -1;
 
   acquire(&p->lock);
-  struct thread **pp = &p->threads;
-  while (*pp != t)
-    pp = &(*pp)->next_in_proc;
-  *pp = t->next_in_proc;
-  int last = (--p->nthreads == 0);
+  int last = (proc_remove_thread(p, t) == 0);
   if (last && !p->exiting)
     p->xstate = value;
   release(&p->lock);
@@ -423,7 +432,7 @@ kill(int pid)
 {
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
     acquire(&p->lock);
-    if (p->pid == pid && p->state == PS_ALIVE) {
+    if (p->pid == pid && p->state == PS_ALIVE && !p->kernel) {
       p->killed = 1;
       kill_siblings(p, 0);
       release(&p->lock);
@@ -527,7 +536,8 @@ procdump(void)
            p->state == PS_ZOMBIE ? "zombie" : "alive", p->nthreads);
     for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
       if (t->proc == p && t->state != TS_UNUSED)
-        printf("  tid %d %c hart %d\n", t->tid, thread_state_letter(t->state), t->hart);
+        printf("  tid %d %c hart %d %s\n", t->tid, thread_state_letter(t->state), t->hart,
+               t->name);
     }
   }
 }
@@ -546,6 +556,7 @@ fill_record(struct procinfo *r, struct proc *p, struct thread *t)
   r->hart = t ? t->hart : -1;
   r->mem = p->mm ? p->mm->sz : 0;
   safestrcpy(r->name, p->name, sizeof(r->name));
+  safestrcpy(r->tname, (t && t->name[0]) ? t->name : p->name, sizeof(r->tname));
 }
 
 // Copy up to max thread records to user_buf; returns how many, or -1.

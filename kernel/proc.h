@@ -20,6 +20,7 @@ struct proc {
   int pid;
   int killed;               // every thread dies at its next return to user
   int exiting;              // exit() under way: no new threads
+  int kernel;               // the kernel's own process (kthreads): cannot be killed
   int xstate;               // exit status for the parent's wait()
   struct thread *threads;   // list of its live threads (thread.next_in_proc)
   int nthreads;             // length of that list
@@ -37,6 +38,9 @@ struct proc {
 extern struct proc procs[NPROC];
 
 void   procinit(void);
+struct proc *proc_alloc(void);                       // EMBRYO proc, new pid, or 0
+int    proc_add_thread(struct proc *p, struct thread *t);   // -1 if p is exiting
+int    proc_remove_thread(struct proc *p, struct thread *t); // threads left; p->lock held
 void   userinit(void);
 struct proc *myproc(void);
 int    clone(int flags, uint64 stack, uint64 tls, uint64 ctid);

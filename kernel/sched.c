@@ -123,6 +123,8 @@ thread_entry(void)
   release(&t->lock);
   if (t->kfn)
     t->kfn(t->karg);       // kernel work (first process setup, kthreads)
+  if (t->proc->kernel)
+    kthread_exit();        // a kthread body returned: it is done
   usertrapret();
 }
 

@@ -78,6 +78,7 @@ thread_alloc(struct proc *p, int tid)
   t->clear_child_tid = 0;
   t->kfn = 0;
   t->karg = 0;
+  t->name[0] = 0;
   t->next_in_proc = 0;
   // The first swtch() to the thread "returns" into thread_entry on a fresh stack.
   memset(&t->context, 0, sizeof(t->context));

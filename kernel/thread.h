@@ -60,8 +60,9 @@ struct thread {
   int tfslot;                   // slot of its trapframe in the user address space
   struct context context;       // swtch() here to run the thread
   uint64 clear_child_tid;       // CLONE_CHILD_CLEARTID address, 0 if none
-  void (*kfn)(void *);          // kernel thread body (kthread), 0 for user threads
+  void (*kfn)(void *);          // kernel code to run first: kthread body, first process setup
   void *karg;
+  char name[16];                // kthreads only; user threads go by their proc's name
 };
 
 extern struct thread threads[NTHREAD];
@@ -73,5 +74,10 @@ int    id_alloc(void);                        // next pid/tid (one number space)
 struct thread *thread_alloc(struct proc *p, int tid);
 void   thread_reap(struct thread *t);         // -> UNUSED; caller holds t->lock
 struct thread *mythread(void);
+
+// kthread.c: threads that run only kernel code, owned by the "kernel" process.
+void   kthreadinit(void);
+struct thread *kthread_create(void (*fn)(void *), void *arg, char *name);
+void   kthread_exit(void) __attribute__((noreturn));
 
 #endif

@@ -66,7 +66,6 @@ clock_tick(void)
     ticks++;
     wakeup(&ticks);
     release(&tickslock);
-    futex_tick();
   }
   timer_arm();
 }

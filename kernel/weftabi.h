@@ -38,7 +38,8 @@ struct procinfo {
   char tstate;         // 'R' runnable, 'X' running, 'S' sleeping, 'Z' zombie
   short hart;          // hart running it, or last ran it; -1 never ran
   uint64 mem;          // bytes of the address space (heap break)
-  char name[PI_NAMELEN];
+  char name[PI_NAMELEN];    // the process's name
+  char tname[PI_NAMELEN];   // the thread's: a kthread's own, else the process's
 };
 
 // System-wide memory counters for tests and benchmarks.

@@ -26,7 +26,7 @@ main(void)
   for (int i = 0; i < n; i++) {
     struct procinfo *r = &records[i];
     char name[PI_NAMELEN + 1];
-    memmove(name, r->name, PI_NAMELEN);
+    memmove(name, r->tname, PI_NAMELEN);
     name[PI_NAMELEN] = '\0';      // the kernel may fill all PI_NAMELEN bytes
     char state = r->pstate == 'Z' ? 'Z' : r->tstate;
     printf("%d %d %d %c %s %d\n", r->pid, r->tid, r->ppid, state, name, r->hart);
