@@ -10,7 +10,9 @@ atexit plus SIGINT/SIGTERM handlers close every Weft still open.
 
 Environment: CPUS (default 3) is passed to `make print-qemu`;
 WEFT_QEMU_CMD replaces the QEMU command (used to test this harness with a
-fake machine); "{fsimg}" and "{cpus}" in it are substituted.
+fake machine); "{fsimg}" and "{cpus}" in it are substituted. Weft(...,
+extra_args=[...]) appends arguments to QEMU's command (the gdb test adds
+a gdb stub).
 """
 
 import atexit
@@ -104,8 +106,9 @@ class Weft:
     """One booted weft machine. Use as a context manager or call close()."""
 
     def __init__(self, name="weft", ncpu=None, boot_timeout=BOOT_TIMEOUT,
-                 boot=True):
+                 boot=True, extra_args=()):
         self.name = log_name(name)
+        self.extra_args = list(extra_args)   # appended to QEMU's argv
         self.ncpu = ncpu if ncpu is not None else cpus()
         self.text = ""          # everything QEMU printed, "\r" removed
         self.pos = 0            # how much of self.text the waits consumed
@@ -143,7 +146,7 @@ class Weft:
             shutil.copyfile(src, self.fsimg)
         elif not os.environ.get("WEFT_QEMU_CMD"):
             raise WeftError("no fs.img in %s: run `make all` first" % REPO_DIR)
-        argv = qemu_command(self.fsimg, self.ncpu)
+        argv = qemu_command(self.fsimg, self.ncpu) + self.extra_args
         self._note("weft: running %s\n" % " ".join(shlex.quote(a) for a in argv))
         # echo=False: the pty must not echo what we type (QEMU also sets
         # raw mode, but only once it is up); the kernel does its own echo.

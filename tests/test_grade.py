@@ -1,0 +1,171 @@
+"""test_grade.py: `make grade` (tests/grade.py) writes a sound results.json.
+
+Quick tests run grade.py against tests/selftest/fakeqemu.py (no kernel, a
+few seconds each): a passing machine, a panic in the middle of usertests,
+a hang cut short by the grader's timeout, an unknown LAB, an empty lab.
+The real check -- a copy of the tree built with a kernel that panics in
+link(), graded by `make grade` -- takes minutes, so it runs only when
+WEFT_GRADE_SELFTEST=1.
+Invariant: nothing here writes into the work tree except tests/out/ logs
+(the full check works on its own copy of the tree).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import points
+import weft
+
+GRADE = os.path.join(weft.TESTS_DIR, "grade.py")
+FAKE = os.path.join(weft.TESTS_DIR, "selftest", "fakeqemu.py")
+FIELDS = {"score", "execution_time", "output", "tests"}
+TEST_FIELDS = {"name", "score", "max_score", "output"}
+
+needs_fake = pytest.mark.skipif(
+    bool(os.environ.get("WEFT_QEMU_CMD")),
+    reason="already running under a fake machine (harness selftest)")
+selftest = pytest.mark.skipif(
+    os.environ.get("WEFT_GRADE_SELFTEST") != "1",
+    reason="rebuilds the kernel and grades it (minutes): set WEFT_GRADE_SELFTEST=1")
+
+
+def load_results(path):
+    """Parse results.json and check its shape; returns the dict."""
+    with open(path) as f:
+        res = json.load(f)
+    assert FIELDS <= set(res), "results.json lacks %s" % (FIELDS - set(res))
+    assert isinstance(res["output"], str) and isinstance(res["tests"], list)
+    assert isinstance(res["execution_time"], (int, float))
+    for t in res["tests"]:
+        assert TEST_FIELDS <= set(t), "test entry lacks fields: %r" % t
+        assert 0 <= t["score"] <= t["max_score"], t
+    assert res["score"] == sum(t["score"] for t in res["tests"])
+    return res
+
+
+def by_name(res):
+    return {t["name"]: t for t in res["tests"]}
+
+
+def fake_grade(tmp_path, mode, *extra):
+    """grade.py on the fake machine; (exit status, stdout, results or None)."""
+    out = tmp_path / "results.json"
+    env = dict(os.environ, FAKE_QEMU_MODE=mode,
+               WEFT_QEMU_CMD="/usr/bin/python3 " + FAKE)
+    p = subprocess.run([sys.executable, GRADE, "--out", str(out)] + list(extra),
+                       cwd=weft.REPO_DIR, env=env, capture_output=True, text=True,
+                       timeout=120)
+    res = load_results(out) if out.exists() else None
+    return p.returncode, p.stdout + p.stderr, res
+
+
+@needs_fake
+def test_fake_ok_machine_scores_its_tests(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "ok")
+    assert rc == 0 and res is not None, out
+    tests = by_name(res)
+    for name in ("usertests/alpha", "usertests/bigslow", "shell/echo_prints_its_arguments",
+                 "usertests/all_passed_and_no_pages_lost"):
+        assert tests[name]["score"] == tests[name]["max_score"] > 0, tests[name]
+    # The table's real cases are not on the fake machine: 0, and said why.
+    assert tests["usertests/exitwait"]["score"] == 0
+    assert "not run" in tests["usertests/exitwait"]["output"]
+    assert "not in tests/points.py" in res["output"]    # alpha, beta, ...
+    assert "TOTAL" in out and "wrote" in out
+
+
+@needs_fake
+def test_fake_panic_zeroes_the_rest_but_not_the_shell(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "panic-q")
+    assert rc == 0 and res is not None, out
+    tests = by_name(res)
+    assert tests["usertests/alpha"]["score"] > 0
+    assert tests["usertests/beta"]["score"] == 0
+    assert "panic" in tests["usertests/beta"]["output"]
+    assert tests["usertests/gamma"]["score"] == 0
+    assert tests["shell/echo_prints_its_arguments"]["score"] == 1
+
+
+@needs_fake
+def test_fake_hang_is_cut_short_by_the_grader_timeout(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "hang-q", "--timeout", "5")
+    assert rc == 0 and res is not None, out
+    tests = by_name(res)
+    assert tests["usertests/beta"]["score"] == 0
+    assert "grader stopped it" in res["output"]
+    assert res["execution_time"] < 60
+
+
+@needs_fake
+def test_fake_unknown_lab_still_writes_results(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "ok", "--lab", "nosuchlab")
+    assert rc == 2, out
+    assert res is not None and res["tests"] == [] and "unknown LAB" in res["output"]
+
+
+@needs_fake
+def test_fake_lab_without_tests_grades_zero_tests(tmp_path):
+    # The fake machine has no cow* or thread* cases.
+    lab = "threads" if not any(c.startswith("thread") for c in points.USERTESTS) \
+        else "cow"
+    rc, out, res = fake_grade(tmp_path, "ok", "--lab", lab)
+    assert rc == 0 and res is not None, out
+    assert all(t["score"] == 0 for t in res["tests"])
+    if not res["tests"]:
+        assert "no tests yet" in res["output"]
+
+
+# ---------------------------------------------------------------- the real one
+
+BREAK = "-DWEFT_BREAK_SYSCALL=SYS_link"   # usertests copyinstr calls link()
+SKIP_COPY = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "out",
+                                   "results.json", "*.img")
+
+
+def make_grade(tree, *args, timeout=2400):
+    out = os.path.join(tree, "selftest-results.json")
+    p = subprocess.run(["make", "grade", "RESULTS=" + out] + list(args), cwd=tree,
+                       capture_output=True, text=True, timeout=timeout,
+                       env={k: v for k, v in os.environ.items()
+                            if k not in ("WEFT_QEMU_CMD", "MAKEFLAGS", "MAKELEVEL")})
+    res = load_results(out) if os.path.exists(out) else None
+    return p.returncode, p.stdout + p.stderr, res
+
+
+@selftest
+def test_grade_a_deliberately_broken_kernel(tmp_path):
+    tree = str(tmp_path / "weft")
+    shutil.copytree(weft.REPO_DIR, tree, ignore=SKIP_COPY, symlinks=True)
+    rc, out, res = make_grade(tree, "EXTRA_CFLAGS=" + BREAK)
+    log = os.path.join(weft.OUT_DIR, "grade-selftest.log")
+    with open(log, "w") as f:
+        f.write(out)
+    assert rc == 0 and res is not None, "make grade failed (log %s):\n%s" % (log, out[-3000:])
+    tests = by_name(res)
+    zero = [t for t in res["tests"] if t["max_score"] > 0 and t["score"] == 0]
+    full = [t for t in res["tests"] if t["max_score"] > 0 and t["score"] == t["max_score"]]
+    assert zero and full, "expected some tests at 0 and some scored:\n" + res["output"]
+    assert tests["usertests/copyinstr"]["score"] == 0
+    assert "deliberately broken" in tests["usertests/copyinstr"]["output"]
+    assert tests["usertests/exitwait"]["score"] > 0         # ran before copyinstr
+    assert tests["shell/echo_prints_its_arguments"]["score"] > 0
+    assert "TOTAL" in out
+
+    # The same broken build: an empty lab and an unknown lab.
+    rc, out, res = make_grade(tree, "EXTRA_CFLAGS=" + BREAK, "LAB=threads", timeout=600)
+    assert rc == 0 and res is not None, out[-3000:]
+    rc, out, res = make_grade(tree, "EXTRA_CFLAGS=" + BREAK, "LAB=nosuchlab", timeout=600)
+    assert rc == 2 and res is not None and res["tests"] == [], out[-3000:]
+
+    # A kernel that does not compile grades as all zeros.
+    with open(os.path.join(tree, "kernel", "zz_selftest_broken.c"), "w") as f:
+        f.write("#error deliberately broken build (tests/test_grade.py)\n")
+    rc, out, res = make_grade(tree, timeout=600)
+    assert rc == 0 and res is not None, out[-3000:]
+    assert res["score"] == 0 and res["tests"], res["output"]
+    assert "build failed" in res["output"]
