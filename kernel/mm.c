@@ -136,12 +136,13 @@ share_page(struct mm *dst, uint64 va, pte_t pte)
   return 0;
 }
 
-#if COW
-// Give dst the pages of [start, end) without copying any. A writable
-// private page becomes read-only + PTE_COW in both page tables; the first
-// store to it faults and the resolver gives the writer its own copy.
-// Read-only pages (text) and MAP_SHARED pages are simply shared. Only
-// page-table pages are allocated. Sets *made_cow if a PTE got stricter.
+// Give dst the pages of [start, end). MAP_SHARED pages are shared as they
+// are. With copy-on-write (the default), a writable private page becomes
+// read-only + PTE_COW in both page tables and is shared too: the first
+// store to it faults and the resolver gives the writer its own copy, so
+// fork allocates only page-table pages; read-only pages (text) stay
+// read-only. Built with COW=0 (kept to compare against), private pages
+// are copied right here. Sets *made_cow if a PTE got stricter.
 static int
 copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
            int *made_cow)
@@ -150,6 +151,17 @@ copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
     pte_t *pte = walk(src->pagetable, va, 0);
     if (pte == 0 || (*pte & PTE_V) == 0)
       continue;
+    if (!shared && !COW) {
+      void *page = kalloc();
+      if (page == 0)
+        return -1;
+      memmove(page, (void *)PTE2PA(*pte), PGSIZE);
+      if (mappages(dst->pagetable, va, PGSIZE, (uint64)page, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
+        kfree(page);
+        return -1;
+      }
+      continue;
+    }
     if (!shared && (*pte & PTE_W)) {
       *pte = (*pte & ~PTE_W) | PTE_COW;
       *made_cow = 1;
@@ -159,33 +171,6 @@ copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
   }
   return 0;
 }
-#else
-// Eager fork (make COW=0), kept to compare against: copy private pages now.
-static int
-copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
-           int *made_cow)
-{
-  for (uint64 va = start; va < end; va += PGSIZE) {
-    pte_t *pte = walk(src->pagetable, va, 0);
-    if (pte == 0 || (*pte & PTE_V) == 0)
-      continue;
-    if (shared) {
-      if (share_page(dst, va, *pte) < 0)
-        return -1;
-      continue;
-    }
-    void *page = kalloc();
-    if (page == 0)
-      return -1;
-    memmove(page, (void *)PTE2PA(*pte), PGSIZE);
-    if (mappages(dst->pagetable, va, PGSIZE, (uint64)page, PTE_FLAGS(*pte) & ~PTE_V) < 0) {
-      kfree(page);
-      return -1;
-    }
-  }
-  return 0;
-}
-#endif
 
 // Everything fork gives the child: the program, stack and heap [0, sz),
 // then every mmap'd region. Caller holds src->lock.
