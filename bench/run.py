@@ -39,6 +39,9 @@ FORK_SIZES = [("fork_4k", 4), ("fork_1m", 1024), ("fork_16m", 16384),
 # weft.py reads CPUS and `make print-qemu` reads QEMUEXTRA from the
 # environment; set both before the first machine boots.
 os.environ["CPUS"] = str(CPUS)
+# 256 MiB of RAM (the kernel reads the size from the device tree), so that
+# even the eager COW=0 kernel can fork a process with 64 MiB of touched heap.
+os.environ["MEM"] = "256M"
 os.environ["QEMUEXTRA"] = (os.environ.get("QEMUEXTRA", "") + " " + ICOUNT).strip()
 import weft  # noqa: E402  (needs the environment above)
 

@@ -1,7 +1,7 @@
 // kalloc.c: the physical page allocator.
 //
 // Owns every 4096-byte page of RAM from the end of the kernel image to
-// PHYSTOP. Free pages form a singly linked list threaded through the pages
+// ram_top (PHYSTOP unless the device tree reports more RAM). Free pages form a singly linked list threaded through the pages
 // themselves. Each page also has a reference count, so a page can be mapped
 // by several address spaces (copy-on-write, shared mappings) and is freed
 // only when the last reference is dropped.
@@ -19,7 +19,9 @@
 
 extern char end[];   // first address after the kernel image (kernel.ld)
 
-#define NPAGES ((PHYSTOP - KERNBASE) / PGSIZE)
+#define NPAGES ((RAMTOP_MAX - KERNBASE) / PGSIZE)
+
+uint64 ram_top = PHYSTOP;
 #define PAGE_INDEX(pa) (((uint64)(pa) - KERNBASE) / PGSIZE)
 
 struct freepage {
@@ -38,17 +40,21 @@ static void
 check_page(void *pa, const char *who)
 {
   uint64 a = (uint64)pa;
-  if (a % PGSIZE != 0 || a < (uint64)end || a >= PHYSTOP) {
+  if (a % PGSIZE != 0 || a < (uint64)end || a >= ram_top) {
     printf("%s: bad page %p\n", who, pa);
     panic("kalloc: not a page the allocator owns");
   }
 }
 
+// Take over RAM up to the end the device tree reports (PHYSTOP if it
+// reports nothing usable).
 void
-kinit(void)
+kinit(uint64 reported_end)
 {
   initlock(&kmem.lock, "kmem");
-  for (uint64 pa = PGROUNDUP((uint64)end); pa + PGSIZE <= PHYSTOP; pa += PGSIZE) {
+  if (reported_end > PGROUNDUP((uint64)end) + 64 * PGSIZE)
+    ram_top = reported_end > RAMTOP_MAX ? RAMTOP_MAX : PGROUNDDOWN(reported_end);
+  for (uint64 pa = PGROUNDUP((uint64)end); pa + PGSIZE <= ram_top; pa += PGSIZE) {
     struct freepage *fp = (struct freepage *)pa;
     fp->next = kmem.free;
     kmem.free = fp;

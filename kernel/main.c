@@ -20,6 +20,7 @@
 #include "file.h"
 #include "sbi.h"
 #include "exec.h"
+#include "fdt.h"
 #include "printf.h"
 
 extern int boot_hartid;
@@ -28,9 +29,9 @@ static volatile int harts_go;   // other harts wait for the kernel page table
 
 // Memory first: everything after it allocates pages or needs paging on.
 static void
-boot_memory(void)
+boot_memory(uint64 dtb)
 {
-  kinit();          // physical pages
+  kinit(fdt_memory_end(dtb));   // physical pages: all the RAM there is
   kvminit();        // the kernel page table ...
   kvminithart();    // ... and paging on with it
   mminit();         // address-space structs
@@ -58,7 +59,7 @@ boot_files(void)
   virtio_disk_init();
 }
 
-// Boot hart: a0 = hart id, a1 = device tree (unused: QEMU virt is fixed).
+// Boot hart: a0 = hart id, a1 = device tree (read once, for the RAM size).
 void
 kmain(uint64 hartid, uint64 dtb)
 {
@@ -68,7 +69,7 @@ kmain(uint64 hartid, uint64 dtb)
   printf("\nweft: a RISC-V teaching kernel of processes and threads\n");
   printf("weft: boot hart %d\n", (int)hartid);
 
-  boot_memory();
+  boot_memory(dtb);
   boot_tasks_and_traps();
   boot_files();
   userinit();       // the first process (pid 1); it mounts the file system once it runs
@@ -87,8 +88,8 @@ kmain(uint64 hartid, uint64 dtb)
       started++;
     }
   }
-  printf("weft: %d hart%s running, %d free pages\n", started, started > 1 ? "s" : "",
-         (int)kfree_pages());
+  printf("weft: %d hart%s running, %d MiB RAM, %d free pages\n", started,
+         started > 1 ? "s" : "", (int)((ram_top - KERNBASE) >> 20), (int)kfree_pages());
   scheduler();
 }
 

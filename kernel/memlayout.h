@@ -23,7 +23,10 @@
 
 #define KERNBASE   0x80000000L            // start of RAM
 #define KERNLOAD   0x80200000L            // where OpenSBI jumps to us
-#define PHYSTOP    (KERNBASE + 128*1024*1024)
+#define PHYSTOP    (KERNBASE + 128*1024*1024)   // xv6's RAM top; the default
+// The kernel uses all the RAM the device tree reports (make MEM=256M ...),
+// up to RAMTOP_MAX; ram_top (kalloc.c) is where it really ends.
+#define RAMTOP_MAX (KERNBASE + 512*1024*1024)
 
 // The trampoline page holds the user/kernel switch code, mapped at the same
 // high address in every page table.

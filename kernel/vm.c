@@ -144,7 +144,7 @@ kvminit(void)
   uint64 text = KERNLOAD, rodata = (uint64)etext, data = (uint64)erodata;
   kvmmap(text, text, rodata - text, PTE_R | PTE_X);
   kvmmap(rodata, rodata, data - rodata, PTE_R);
-  kvmmap(data, data, PHYSTOP - data, PTE_R | PTE_W);
+  kvmmap(data, data, ram_top - data, PTE_R | PTE_W);
 
   kvmmap(TRAMPOLINE, (uint64)trampoline, PGSIZE, PTE_R | PTE_X);
 
