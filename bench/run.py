@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """run.py: `make bench` -- run user/bench.c in QEMU for a COW and a COW=0 kernel.
 
-Owns: bench/results.json, bench/fork.dat and bench/fork.png (written only
-when both runs finish), the console logs tests/out/bench-cow*.log.
+Owns: bench/results.json, bench/fork.dat, bench/switch.dat and the plots
+bench/fork.png, bench/switch.png (written only when every run finishes), the
+console logs tests/out/bench-{nocow,cow,smp}.log.
 Steps: build with COW=0, boot QEMU (one hart, `-icount shift=0`, so the
-time CSR counts instructions: 1 ns each), run every figure with `bench NAME`,
-kill QEMU; the same with COW=1; then results.json and the gnuplot figure.
+time CSR counts instructions: 1 ns each), run every figure `bench -l` lists
+with `bench NAME`, kill QEMU; the same with COW=1; then one more boot of the
+COW=1 kernel with SMP_CPUS harts and no icount (icount runs the harts one
+after another) for the figures `bench -m` lists (the parallel speedup, in
+real time, so it does not repeat exactly); then results.json and the plots.
 The tree is always rebuilt with COW=1 at the end (also after a failure), so
 it is left in its default state.
 Rules: every build, boot and figure has a timeout, QEMU is always killed
@@ -27,6 +31,7 @@ sys.path.insert(0, os.path.join(REPO_DIR, "tests"))
 
 ICOUNT = "-icount shift=0"
 CPUS = 1
+SMP_CPUS = 2              # harts for the `bench -m` figures
 RUN_BUDGET = 540          # seconds for the whole run (builds included)
 BUILD_TIMEOUT = 300
 FIGURE_TIMEOUT = 120
@@ -35,6 +40,8 @@ LINE = re.compile(r"(?m)^([a-z0-9_]+) (\d+|fail) (\S+)[ \t]*$")
 # The fork figures plotted, and the heap each one touches (KiB).
 FORK_SIZES = [("fork_4k", 4), ("fork_1m", 1024), ("fork_16m", 16384),
               ("fork_48m", 49152), ("fork_64m", 65536)]
+# The bars of switch.png: a round trip between two processes or two threads.
+SWITCH_FIGURES = ["pingpong_proc", "pingpong_thread", "futex_pingpong"]
 
 # weft.py reads CPUS and `make print-qemu` reads QEMUEXTRA from the
 # environment; set both before the first machine boots.
@@ -42,7 +49,8 @@ os.environ["CPUS"] = str(CPUS)
 # 256 MiB of RAM (the kernel reads the size from the device tree), so that
 # even the eager COW=0 kernel can fork a process with 64 MiB of touched heap.
 os.environ["MEM"] = "256M"
-os.environ["QEMUEXTRA"] = (os.environ.get("QEMUEXTRA", "") + " " + ICOUNT).strip()
+QEMUEXTRA_PLAIN = os.environ.get("QEMUEXTRA", "").strip()
+os.environ["QEMUEXTRA"] = (QEMUEXTRA_PLAIN + " " + ICOUNT).strip()
 import weft  # noqa: E402  (needs the environment above)
 
 _start = time.monotonic()
@@ -73,11 +81,12 @@ def build(cow):
                          % (cow, res.stdout[-3000:], res.stderr[-3000:]))
 
 
-def run_figures(label):
-    """Boot the current build and run each figure; {name: {value, unit}}."""
+def run_figures(label, ncpu=CPUS, list_flag="-l"):
+    """Boot the current build and run each figure `bench LIST_FLAG` names;
+    {name: {value, unit}}."""
     figures = {}
-    with weft.Weft("bench-" + label, ncpu=CPUS) as m:
-        names = [l.strip() for l in m.run("bench -l", timeout=30).splitlines()
+    with weft.Weft("bench-" + label, ncpu=ncpu) as m:
+        names = [l.strip() for l in m.run("bench " + list_flag, timeout=30).splitlines()
                  if l.strip()]
         for name in names:
             left = budget_left()
@@ -98,8 +107,41 @@ def run_figures(label):
     return figures
 
 
-def qemu_args():
-    argv = weft.qemu_command("fs.img", CPUS)
+def host_busy_cpus(seconds=2.0):
+    """How many host CPUs other programs kept busy over the next seconds
+    (from /proc/stat; 0.0 where it cannot be read)."""
+    def sample():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return sum(v), v[3] + (v[4] if len(v) > 4 else 0)     # total, idle+iowait
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    if total1 == total0:
+        return 0.0
+    return (os.cpu_count() or 1) * (1.0 - (idle1 - idle0) / (total1 - total0))
+
+
+def run_smp_figures():
+    """The `bench -m` figures: SMP_CPUS harts, real time (no icount)."""
+    os.environ["QEMUEXTRA"] = QEMUEXTRA_PLAIN
+    busy = host_busy_cpus()
+    # Each hart is a host thread: other busy programs take harts away.
+    if busy > 0.3:
+        print("bench: %.1f host CPUs busy before the run: the speedup will be lower" % busy)
+    try:
+        figures = run_figures("smp", ncpu=SMP_CPUS, list_flag="-m")
+        figures["host_busy_cpus_x100"] = {"value": int(busy * 100), "unit": "cpus*100"}
+        return figures, qemu_args(SMP_CPUS)
+    finally:
+        os.environ["QEMUEXTRA"] = (QEMUEXTRA_PLAIN + " " + ICOUNT).strip()
+
+
+def qemu_args(ncpu=CPUS):
+    argv = weft.qemu_command("fs.img", ncpu)
     return " ".join(argv)
 
 
@@ -125,7 +167,12 @@ def compare_with_previous(prev, new):
             worst = max(worst, abs(pct))
             if a != b:
                 print("  %-6s %-26s %10d -> %-10d %+.2f%%" % (kind, name, a, b, pct))
-    print("bench: largest change %.2f%%" % worst)
+    print("bench: largest change %.2f%% (icount figures)" % worst)
+    for name, cur in sorted(new.get("smp", {}).items()):
+        old = prev.get("smp", {}).get(name)
+        if old and old.get("value") is not None and cur["value"] is not None:
+            print("  smp    %-26s %10d -> %-10d (real time: not expected to repeat)"
+                  % (name, old["value"], cur["value"]))
 
 
 def have_gnuplot():
@@ -143,27 +190,40 @@ def have_gnuplot():
     return shutil.which("gnuplot") is not None
 
 
-def plot(results):
-    """bench/fork.dat from the fork figures, then bench/fork.png with gnuplot."""
+def write_dat(results):
+    """bench/fork.dat (the fork figures) and bench/switch.dat (the ping-pongs)."""
     def cell(kind, name):
         fig = results[kind].get(name)
         return "?" if not fig or fig["value"] is None else str(fig["value"])
-    dat = os.path.join(BENCH_DIR, "fork.dat")
-    with open(dat, "w") as f:
+    with open(os.path.join(BENCH_DIR, "fork.dat"), "w") as f:
         f.write("# touched_heap_kib cow_us nocow_us  (? = fork failed)\n")
         for name, kib in FORK_SIZES:
             f.write("%d %s %s\n" % (kib, cell("cow", name), cell("nocow", name)))
-    if not have_gnuplot():
-        print("bench: gnuplot missing: bench/fork.png not drawn")
-        return
+    with open(os.path.join(BENCH_DIR, "switch.dat"), "w") as f:
+        f.write("# figure cow_ns nocow_ns  (one round trip: two switches)\n")
+        for name in SWITCH_FIGURES:
+            f.write("%s %s %s\n" % (name, cell("cow", name), cell("nocow", name)))
+
+
+def gnuplot(script):
     try:
-        res = subprocess.run(["gnuplot", "fork.gp"], cwd=BENCH_DIR, capture_output=True,
+        res = subprocess.run(["gnuplot", script], cwd=BENCH_DIR, capture_output=True,
                              text=True, timeout=60)
     except subprocess.TimeoutExpired:
-        print("bench: gnuplot did not finish")
+        print("bench: gnuplot %s did not finish" % script)
         return
     if res.returncode != 0:
-        print("bench: gnuplot failed:\n" + res.stderr)
+        print("bench: gnuplot %s failed:\n%s" % (script, res.stderr))
+
+
+def plot(results):
+    """The .dat files, then bench/fork.png and bench/switch.png with gnuplot."""
+    write_dat(results)
+    if not have_gnuplot():
+        print("bench: gnuplot missing: bench/fork.png, bench/switch.png not drawn")
+        return
+    gnuplot("fork.gp")
+    gnuplot("switch.gp")
 
 
 def main():
@@ -181,12 +241,14 @@ def main():
         results["nocow"] = run_figures("nocow")
         build(1)
         results["cow"] = run_figures("cow")
+        results["smp"], results["smp_qemu_args"] = run_smp_figures()
     finally:
         if "cow" not in results:        # leave the default (COW=1) build behind
             build(1)
     results["date"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     results["qemu_args"] = qemu_args()
     results["cpus"] = CPUS
+    results["smp_cpus"] = SMP_CPUS
     results["commit"] = git_head()
     with open(path, "w") as f:
         json.dump(results, f, indent=1, sort_keys=True)
@@ -194,7 +256,7 @@ def main():
     plot(results)
     if prev:
         compare_with_previous(prev, results)
-    print("bench: wrote bench/results.json, bench/fork.png (%.0f s)"
+    print("bench: wrote bench/results.json, bench/fork.png, bench/switch.png (%.0f s)"
           % (time.monotonic() - _start))
 
 

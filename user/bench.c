@@ -5,14 +5,17 @@
 // Time comes from the time CSR (rdtime; QEMU virt counts it at 10 MHz, i.e.
 // 100 ns per tick); under `-icount shift=0` one instruction is 1 ns.
 // Invariant: a figure leaves the process as it found it -- heap given back,
-// pipes closed, children reaped -- so figures can run in any order.
+// pipes closed, children reaped, threads joined, mappings unmapped -- so
+// figures can run in any order.
 //
 //   bench          run every figure        bench NAME ...   run those
-//   bench -l       list the figures        bench -n         exit at once
-//                                          (the program fork_exec execs)
+//   bench -l       list the figures for    bench -m         list the figures for
+//                  one hart with icount                     several harts, real time
+//   bench -n       exit at once (the program fork_exec execs)
 
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/pthread.h"
 
 #define NS_PER_TICK 100         // time CSR ticks at 10 MHz
 #define PAGE 4096
@@ -27,6 +30,7 @@ struct figure {
   uint64 size;          // bytes of touched heap, or operations per sample
   int reps;             // samples; the median is reported
   int extra;            // fork figures: also report the pages fork copied
+  int smp;              // meant for a multi-hart boot without icount (bench -m)
 };
 
 // ---------------------------------------------------------------- helpers
@@ -242,48 +246,72 @@ bench_fork_exec(const struct figure *f)
 
 // ---------------------------------------------------------------- others
 
-// A byte bounced between two processes through two pipes, f->size round
-// trips per sample; each round trip is two switches between processes.
+// Both ping-pong figures bounce one byte through two pipes: `down` carries
+// it to the echoing side, `up` back. open_pipes makes both or neither.
+static int
+open_pipes(int down[2], int up[2])
+{
+  if (pipe(down) < 0)
+    return -1;
+  if (pipe(up) < 0) {
+    close(down[0]);
+    close(down[1]);
+    return -1;
+  }
+  return 0;
+}
+
+// The echoing side: send every byte back until `in` reaches end of file.
+static void
+echo_bytes(int in, int out)
+{
+  char c;
+  while (read(in, &c, 1) == 1)
+    if (write(out, &c, 1) != 1)
+      break;
+}
+
+// f->reps samples of f->size round trips (write to `to`, read the byte back
+// from `from`). Prints the median in ns per round trip; 0 or -1.
+static int
+report_round_trips(const struct figure *f, int to, int from)
+{
+  uint64 samples[MAXREPS];
+  for (int i = 0; i < f->reps; i++) {
+    char c = 'x';
+    uint64 t0 = now();
+    for (uint64 n = 0; n < f->size; n++)
+      if (write(to, &c, 1) != 1 || read(from, &c, 1) != 1)
+        return report_fail(f->name, "");
+    samples[i] = ticks_to_ns(now() - t0) / f->size;
+  }
+  report(f->name, "", median(samples, f->reps), "ns");
+  return 0;
+}
+
+// Echo in a child process: each round trip is two switches between
+// processes (two address spaces) and four system calls.
 static int
 bench_pingpong_proc(const struct figure *f)
 {
   int down[2], up[2];
-  if (pipe(down) < 0)
+  if (open_pipes(down, up) < 0)
     return report_fail(f->name, "");
-  if (pipe(up) < 0) {
-    close(down[0]);
-    close(down[1]);
-    return report_fail(f->name, "");
-  }
   int pid = fork();
   if (pid == 0) {
-    char c;
     close(down[1]);
     close(up[0]);
-    while (read(down[0], &c, 1) == 1)
-      if (write(up[1], &c, 1) != 1)
-        break;
+    echo_bytes(down[0], up[1]);
     exit(0);
   }
   close(down[0]);
   close(up[1]);
-  uint64 samples[MAXREPS];
-  int ok = pid > 0;
-  for (int i = 0; i < f->reps && ok; i++) {
-    char c = 'x';
-    uint64 t0 = now();
-    for (uint64 n = 0; n < f->size && ok; n++)
-      ok = write(down[1], &c, 1) == 1 && read(up[0], &c, 1) == 1;
-    samples[i] = ticks_to_ns(now() - t0) / f->size;
-  }
+  int rc = pid > 0 ? report_round_trips(f, down[1], up[0]) : report_fail(f->name, "");
   close(down[1]);             // the child sees end of file and exits
   close(up[0]);
   if (pid > 0)
     wait(0);
-  if (!ok)
-    return report_fail(f->name, "");
-  report(f->name, "", median(samples, f->reps), "ns");
-  return 0;
+  return rc;
 }
 
 // The child of a fork writes one byte into each of f->size heap pages the
@@ -349,10 +377,300 @@ bench_null_syscall(const struct figure *f)
   return 0;
 }
 
+// ---------------------------------------------------------------- threads
+
+#define LOAD(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+// f->reps timings of op, which returns ticks or -1; prints the median in us.
+static int
+report_op_us(const struct figure *f, long (*op)(void))
+{
+  uint64 samples[MAXREPS];
+  for (int i = 0; i < f->reps; i++) {
+    long t = op();
+    if (t < 0)
+      return report_fail(f->name, "");
+    samples[i] = ticks_to_ns(t);
+  }
+  report(f->name, "", ns_to_us(median(samples, f->reps)), "us");
+  return 0;
+}
+
+static void *
+return_at_once(void *arg)
+{
+  return arg;
+}
+
+// pthread_create of a thread that returns at once, then pthread_join: the
+// library's stack mmap + guard mprotect, clone, exit, futex wake, munmap.
+static long
+time_create_join(void)
+{
+  pthread_t t;
+  uint64 t0 = now();
+  if (pthread_create(&t, 0, return_at_once, 0) != 0)
+    return -1;
+  if (pthread_join(t, 0) != 0)
+    return -1;
+  return (long)(now() - t0);
+}
+
+static int
+bench_thread_create_join(const struct figure *f)
+{
+  return report_op_us(f, time_create_join);
+}
+
+// The raw clone() under pthread_create: no stack allocation, no TLS. The
+// task's stack is a static array, reused once the previous task is gone.
+#define RAW_THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+                          CLONE_THREAD | CLONE_CHILD_CLEARTID)
+static char raw_stack[PAGE] __attribute__((aligned(16)));
+static int raw_alive;          // 1 until the kernel clears it at the task's exit
+
+static int
+raw_task(void *unused)
+{
+  return 0;
+}
+
+static long
+time_clone_wait(void)
+{
+  STORE(&raw_alive, 1);
+  uint64 t0 = now();
+  if (clone_run(RAW_THREAD_FLAGS, raw_stack + sizeof raw_stack, 0, &raw_alive,
+                raw_task, 0) < 0)
+    return -1;
+  // CLONE_CHILD_CLEARTID: 0 and a futex wake once the task has left user
+  // space, after which its stack may be used again.
+  while (LOAD(&raw_alive) != 0)
+    futex(&raw_alive, FUTEX_WAIT, 1, 0);
+  return (long)(now() - t0);
+}
+
+static int
+bench_clone_create(const struct figure *f)
+{
+  return report_op_us(f, time_clone_wait);
+}
+
+// The ping-pong of pingpong_proc with the echo in a second thread of this
+// process: same pipes and system calls, but no change of address space.
+struct echo_ends {
+  int in, out;
+};
+
+static void *
+echo_thread(void *arg)
+{
+  struct echo_ends *e = arg;
+  echo_bytes(e->in, e->out);
+  return 0;
+}
+
+static int
+bench_pingpong_thread(const struct figure *f)
+{
+  int down[2], up[2];
+  if (open_pipes(down, up) < 0)
+    return report_fail(f->name, "");
+  struct echo_ends ends = { down[0], up[1] };
+  pthread_t t;
+  int started = pthread_create(&t, 0, echo_thread, &ends) == 0;
+  int rc = started ? report_round_trips(f, down[1], up[0]) : report_fail(f->name, "");
+  close(down[1]);             // the echo thread reads end of file and returns
+  close(up[0]);
+  if (started)
+    pthread_join(t, 0);
+  close(down[0]);
+  close(up[1]);
+  return rc;
+}
+
+// Two threads hand a turn back and forth through one futex word: the
+// cheapest way for a thread to wake another and sleep. Per round trip, as
+// with the pipes: two switches and four system calls (wake, wait, twice).
+enum { TURN_MAIN, TURN_PARTNER, TURN_STOP };
+static int turn;
+
+static void
+turn_give(int to)
+{
+  STORE(&turn, to);
+  futex(&turn, FUTEX_WAKE, 1, 0);
+}
+
+// Sleep while the turn is still `from`; returns the turn that ended the wait.
+static int
+turn_await_change(int from)
+{
+  int now_turn;
+  while ((now_turn = LOAD(&turn)) == from)
+    futex(&turn, FUTEX_WAIT, from, 0);   // returns at once if turn moved
+  return now_turn;
+}
+
+static void *
+turn_partner(void *unused)
+{
+  while (turn_await_change(TURN_MAIN) == TURN_PARTNER)
+    turn_give(TURN_MAIN);
+  return 0;
+}
+
+static int
+bench_futex_pingpong(const struct figure *f)
+{
+  STORE(&turn, TURN_MAIN);
+  pthread_t t;
+  if (pthread_create(&t, 0, turn_partner, 0) != 0)
+    return report_fail(f->name, "");
+  uint64 samples[MAXREPS];
+  for (int i = 0; i < f->reps; i++) {
+    uint64 t0 = now();
+    for (uint64 n = 0; n < f->size; n++) {
+      turn_give(TURN_PARTNER);
+      turn_await_change(TURN_PARTNER);
+    }
+    samples[i] = ticks_to_ns(now() - t0) / f->size;
+  }
+  turn_give(TURN_STOP);
+  pthread_join(t, 0);
+  report(f->name, "", median(samples, f->reps), "ns");
+  return 0;
+}
+
+// ---------------------------------------------------------------- mmap
+
+static uint64
+zero_fills(void)
+{
+  struct meminfo mi;
+  return meminfo(&mi) < 0 ? 0 : mi.zero_fills;
+}
+
+// One sample of zero_fault: map f->size fresh anonymous pages, store to
+// each once, unmap. Ticks per page, or -1 if mmap failed or the stores did
+// not each take a demand-zero fault.
+static long
+time_zero_faults(uint64 npages)
+{
+  uint64 len = npages * PAGE;
+  volatile char *p = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return -1;
+  uint64 fills0 = zero_fills();
+  uint64 t0 = now();
+  for (uint64 i = 0; i < npages; i++)
+    p[i * PAGE] = 1;
+  uint64 ticks = now() - t0;
+  uint64 fills = zero_fills() - fills0;
+  munmap((void *)p, len);
+  return fills < npages ? -1 : (long)ticks;
+}
+
+static int
+bench_zero_fault(const struct figure *f)
+{
+  uint64 samples[MAXREPS];
+  for (int i = 0; i < f->reps; i++) {
+    long t = time_zero_faults(f->size);
+    if (t < 0)
+      return report_fail(f->name, "");
+    samples[i] = ticks_to_ns(t) / f->size;
+  }
+  report(f->name, "", median(samples, f->reps), "ns");
+  return 0;
+}
+
+// ---------------------------------------------------------------- harts
+
+// A fixed amount of integer work: `steps` rounds of a xorshift generator.
+// The result is used, so the compiler cannot drop any round.
+static uint64
+integer_work(uint64 steps, uint64 seed)
+{
+  uint64 x = seed | 1;
+  for (uint64 i = 0; i < steps; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+  }
+  return x;
+}
+
+struct work_share {
+  uint64 steps, seed, result;
+};
+
+static void *
+work_thread(void *arg)
+{
+  struct work_share *w = arg;
+  w->result = integer_work(w->steps, w->seed);
+  return 0;
+}
+
+static volatile uint64 work_sink;
+
+// All f->size steps on this thread. Returns ticks.
+static long
+time_work_1thread(uint64 steps)
+{
+  uint64 t0 = now();
+  work_sink = integer_work(steps, 7);
+  return (long)(now() - t0);
+}
+
+// Half the steps on a new thread, half here; the time includes the create
+// and the join. Returns ticks, or -1 if the thread could not be created.
+static long
+time_work_2threads(uint64 steps)
+{
+  struct work_share other = { steps / 2, 11, 0 };
+  pthread_t t;
+  uint64 t0 = now();
+  if (pthread_create(&t, 0, work_thread, &other) != 0)
+    return -1;
+  uint64 mine = integer_work(steps - steps / 2, 7);
+  pthread_join(t, 0);
+  uint64 ticks = now() - t0;
+  work_sink = mine ^ other.result;
+  return (long)ticks;
+}
+
+// par_1thread, par_2threads (us) and their ratio x100. Samples alternate,
+// so a busy host slows both kinds alike. Meaningful only on a multi-hart
+// boot without icount (bench -m); on one hart the ratio is about 100.
+static int
+bench_parallel(const struct figure *f)
+{
+  uint64 one[MAXREPS], two[MAXREPS];
+  for (int i = 0; i < f->reps; i++) {
+    long a = time_work_1thread(f->size);
+    long b = time_work_2threads(f->size);
+    if (b <= 0) {
+      report_fail(f->name, "_1thread");
+      report_fail(f->name, "_2threads");
+      return report_fail(f->name, "_speedup_x100");
+    }
+    one[i] = ticks_to_ns(a);
+    two[i] = ticks_to_ns(b);
+  }
+  uint64 m1 = median(one, f->reps), m2 = median(two, f->reps);
+  report(f->name, "_1thread", ns_to_us(m1), "us");
+  report(f->name, "_2threads", ns_to_us(m2), "us");
+  report(f->name, "_speedup_x100", (m1 * 100 + m2 / 2) / m2, "%");
+  return 0;
+}
+
 // ---------------------------------------------------------------- table
 
-// Thread figures (pthread_create+join, a ping-pong between two threads of
-// one process) belong here once user/pthread.c exists.
+// The first group runs on one hart under icount (bench -l); "par" wants
+// two harts and real time (bench -m).
 static const struct figure figures[] = {
   { "null_syscall",  bench_null_syscall,  1000,       11, 0 },
   { "fork_4k",       bench_fork,          4 * KIB,    21, 0 },
@@ -363,6 +681,12 @@ static const struct figure figures[] = {
   { "fork_exec",     bench_fork_exec,     0,          11, 0 },
   { "pingpong_proc", bench_pingpong_proc, 200,        11, 0 },
   { "cow_fault",     bench_cow_fault,     256,        11, 0 },
+  { "thread_create_join", bench_thread_create_join, 0, 21, 0 },
+  { "clone_create",  bench_clone_create,  0,          21, 0 },
+  { "pingpong_thread", bench_pingpong_thread, 200,    11, 0 },
+  { "futex_pingpong", bench_futex_pingpong, 200,      11, 0 },
+  { "zero_fault",    bench_zero_fault,    256,        11, 0 },
+  { "par",           bench_parallel,      100000000,   7, 0, 1 },
 };
 #define NFIGURES ((int)(sizeof figures / sizeof figures[0]))
 
@@ -380,9 +704,11 @@ main(int argc, char *argv[])
 {
   if (argc > 1 && strcmp(argv[1], "-n") == 0)
     exit(0);
-  if (argc > 1 && strcmp(argv[1], "-l") == 0) {
+  int list_smp = argc > 1 && strcmp(argv[1], "-m") == 0;
+  if (list_smp || (argc > 1 && strcmp(argv[1], "-l") == 0)) {
     for (int i = 0; i < NFIGURES; i++)
-      printf("%s\n", figures[i].name);
+      if (figures[i].smp == list_smp)
+        printf("%s\n", figures[i].name);
     exit(0);
   }
   int failed = 0;
