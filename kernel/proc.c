@@ -356,10 +356,13 @@ proc_single_thread(void)
     return -1;
   }
   kill_siblings(p, me);
-  while (p->nthreads > 1)
+  // A sibling calling exit() at the same time tells us to die too: then we
+  // give up (and die on the way out) instead of waiting for each other.
+  while (p->nthreads > 1 && !killed())
     sleep(&p->nthreads, &p->lock);
+  int ok = (p->nthreads == 1);
   release(&p->lock);
-  return 0;
+  return ok ? 0 : -1;
 }
 
 // exit(): the whole process ends (Linux's exit_group). The first thread to
@@ -388,6 +391,21 @@ void
 thread_exit(int value)
 {
   thread_finish(value);
+}
+
+// The calling thread has been told to die. If only this thread was told
+// (a sibling's exit() or exec() is ending the others), it ends alone; if
+// the whole process was killed (kill(), a fault), the process exits with -1.
+void
+die(void)
+{
+  struct thread *t = mythread();
+  acquire(&t->lock);
+  int just_me = t->killed;
+  release(&t->lock);
+  if (just_me)
+    thread_finish(-1);
+  exit(-1);
 }
 
 // Reap one zombie child: its pid, with its status stored at user_status

@@ -49,6 +49,7 @@ void   thread_exit(int value) __attribute__((noreturn)); // calling thread only
 int    wait(uint64 user_status);
 int    kill(int pid);
 int    killed(void);            // is the calling thread (or its process) killed?
+void   die(void) __attribute__((noreturn)); // act on killed(): end the thread or process
 void   setkilled(void);         // kill the calling process
 void   procdump(void);          // ^P: every process and its threads
 int    procinfo_fill(uint64 user_buf, int max);

@@ -162,7 +162,7 @@ usertrap(void)
 
   if (scause == EXC_ECALL_U) {
     if (killed())
-      exit(-1);
+      die();
     t->trapframe->epc += 4;    // return past the ecall
     intr_on();                 // system calls may take long: allow interrupts
     syscall();
@@ -174,7 +174,7 @@ usertrap(void)
   }
 
   if (killed())
-    exit(-1);
+    die();
   if (intr == INTR_TIMER)
     yield();
   usertrapret();

@@ -34,6 +34,11 @@ USERTESTS = {
     # LAB=cow: copy-on-write fork
     "cowbig": 2, "cowoverlap": 2, "cowisolation": 2, "cowpipe": 2,
     "cowtext": 2, "cowoom": 2, "cowexec": 2, "cowcounters": 2,
+    # LAB=threads: clone, futex, the pthread library, thread semantics
+    "threadjoin": 2, "threadmutex": 2, "threadtls": 2, "threadguard": 2,
+    "threadfutex": 2, "threadcond": 2, "threadexit": 2, "threadexec": 2,
+    "threadfork": 2, "threadclone": 2, "threadfiles": 2, "threadvm": 2,
+    "threadwait": 2,
 }
 
 # Graded test file -> {pytest function -> points}. test_usertest (one test
