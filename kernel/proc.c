@@ -327,6 +327,16 @@ thread_finish(int value)
   panic("zombie thread ran again");
 }
 
+// Was this one thread (not its whole process) told to die?
+static int
+thread_told_to_die(struct thread *t)
+{
+  acquire(&t->lock);
+  int k = t->killed;
+  release(&t->lock);
+  return k;
+}
+
 // Tell every thread of p except me to die; wake the sleepers so they notice.
 // Caller holds p->lock.
 static void
@@ -399,11 +409,7 @@ thread_exit(int value)
 void
 die(void)
 {
-  struct thread *t = mythread();
-  acquire(&t->lock);
-  int just_me = t->killed;
-  release(&t->lock);
-  if (just_me)
+  if (thread_told_to_die(mythread()))
     thread_finish(-1);
   exit(-1);
 }
@@ -465,10 +471,7 @@ int
 killed(void)
 {
   struct thread *t = mythread();
-  acquire(&t->lock);
-  int k = t->killed;
-  release(&t->lock);
-  return k || (t->proc && t->proc->killed);
+  return thread_told_to_die(t) || (t->proc && t->proc->killed);
 }
 
 void
