@@ -96,12 +96,7 @@ class Gdb:
             return f.read().replace("\r", "")
 
     def close(self):
-        try:
-            if self.child.isalive():
-                self.child.terminate(force=True)
-            self.child.close(force=True)
-        except Exception:
-            pass
+        weft.kill_child(self.child)
         self.log.close()
 
 

@@ -39,6 +39,16 @@ PANIC = re.compile(r"(?<![\w-])panic: ")
 POLL = 0.25                             # longest single read from QEMU
 
 
+def kill_child(child):
+    """Kill a pexpect child (QEMU, gdb) for good; safe to call twice."""
+    try:
+        if child.isalive():
+            child.terminate(force=True)
+        child.close(force=True)
+    except Exception:
+        pass
+
+
 class WeftError(AssertionError):
     """A console operation failed; the message carries the console tail."""
 
@@ -170,12 +180,7 @@ class Weft:
     def close(self):
         """Kill QEMU (always safe to call again) and drop the image copy."""
         if self.child is not None:
-            try:
-                if self.child.isalive():
-                    self.child.terminate(force=True)
-                self.child.close(force=True)
-            except Exception:
-                pass
+            kill_child(self.child)
             if self.exitstatus is None:
                 self.exitstatus = self.child.exitstatus
         if self.fsimg and os.path.exists(self.fsimg):

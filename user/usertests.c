@@ -29,9 +29,9 @@ free_pages(void)
   return mi.free_pages;
 }
 
-// Run fn in a child process; return the status wait() reports for it.
+// Start fn in a child process (a return from fn is exit(0)); the pid.
 int
-run_child(void (*fn)(void))
+start_child(void (*fn)(void))
 {
   int pid = fork();
   CHECK(pid >= 0, "fork failed");
@@ -39,10 +39,31 @@ run_child(void (*fn)(void))
     fn();
     exit(0);
   }
+  return pid;
+}
+
+// Run fn in a child process; return the status wait() reports for it.
+int
+run_child(void (*fn)(void))
+{
+  int pid = start_child(fn);
   int status = 12345;
   int got = wait(&status);
   CHECK(got == pid, "wait returned %d, expected child pid %d", got, pid);
   return status;
+}
+
+static void
+exit_at_once(void)
+{
+  exit(0);
+}
+
+// After a test that stressed the kernel: fork, exit and wait still work.
+void
+check_fork_works(char *what)
+{
+  CHECK(run_child(exit_at_once) == 0, "%s", what);
 }
 
 void
@@ -125,6 +146,8 @@ static struct test tests[] = {
   { "threadfiles", t_threadfiles, 1, 1 }, { "threadvm", t_threadvm, 1, 1 },
   { "threadcond", t_threadcond, 1, 1 }, { "threadwait", t_threadwait, 1, 1 },
   { "threadexec", t_threadexec, 1, 1 },
+  { "mmapzero", t_mmapzero, 1, 1 },     { "mmapshared", t_mmapshared, 1, 1 },
+  { "mmapguard", t_mmapguard, 1, 1 },   { "mmapbad", t_mmapbad, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))

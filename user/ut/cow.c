@@ -429,10 +429,7 @@ t_cowoom(void)
         (int)start, (int)after);
   for(int i = 0; i < npages; i += 97)
     CHECK(*cow_word(heap, i) == cow_tag(i, 0), "parent: heap page %d changed by a child", i);
-  int pid = fork();
-  if(pid == 0)
-    exit(0);
-  CHECK(pid > 0 && wait(0) == pid, "fork after the out-of-memory children failed");
+  check_fork_works("fork after the out-of-memory children failed");
   cow_shrink(oldbrk);
 }
 

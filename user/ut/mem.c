@@ -305,10 +305,7 @@ t_sbrkneg(void)
     CHECK(st == 0 || st == -1, "sbrk(%d): child ended with status %d, expected 0 or -1",
           shrink_by, st);
   }
-  int pid = fork();
-  if(pid == 0)
-    exit(0);
-  CHECK(pid > 0 && wait(0) == pid, "fork/wait broken after negative sbrk");
+  check_fork_works("fork/wait broken after negative sbrk");
 }
 
 // ------------------------------------------------------ faults kill the process

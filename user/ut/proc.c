@@ -147,10 +147,7 @@ static void child_spins(void) { for(;;) sink++; }
 void
 t_killspin(void)
 {
-  int pid = fork();
-  CHECK(pid >= 0, "fork failed");
-  if(pid == 0)
-    child_spins();
+  int pid = start_child(child_spins);
   sleep(2);
   CHECK(kill(pid) == 0, "kill(%d) of a spinning child: expected 0", pid);
   int st = 0;
@@ -215,10 +212,7 @@ t_orphan(void)
   CHECK(read(p[0], &c, 1) == 1 && c == 'g', "orphaned grandchild did not run on");
   CHECK(read(p[0], &c, 1) == 0, "pipe not closed after the grandchild exited");
   close(p[0]);
-  pid = fork();
-  if(pid == 0)
-    exit(0);
-  CHECK(pid > 0 && wait(0) == pid, "fork after orphaning failed");
+  check_fork_works("fork after orphaning failed");
 }
 
 // More spinners than harts: all must get to run (timer preemption), and the
@@ -284,10 +278,7 @@ t_forkall(void)
     CHECK(wait(&st) > 0 && st == 0, "child %d of %d: status %d", i, n, st);
   }
   CHECK(wait(0) == -1, "wait after reaping all children: expected -1");
-  int pid = fork();
-  if(pid == 0)
-    exit(0);
-  CHECK(pid > 0 && wait(0) == pid, "fork after the process table filled up failed");
+  check_fork_works("fork after the process table filled up failed");
 }
 
 // Parent and child each see their own copy of memory after fork.
@@ -365,10 +356,7 @@ t_outofmemory(void)
   uint64 before = free_pages();
   int st = run_child(child_eats_memory);
   CHECK(st == 0 || st == -1, "memory-eating child: status %d (2: sbrk never failed)", st);
-  int pid = fork();
-  if(pid == 0)
-    exit(0);
-  CHECK(pid > 0 && wait(0) == pid, "fork after running out of memory failed");
+  check_fork_works("fork after running out of memory failed");
   uint64 after = free_pages();
   for(int tries = 0; before != NOMEMINFO && after < before && tries < 50; tries++){
     sleep(1);

@@ -81,10 +81,7 @@ exit_child(void)
 void
 t_threadexit(void)
 {
-  int pid = fork();
-  CHECK(pid >= 0, "fork failed");
-  if(pid == 0)
-    exit_child();
+  int pid = start_child(exit_child);
   int t0 = uptime();
   int st = wait_bounded(pid, 500);
   int took = uptime() - t0;
@@ -139,10 +136,7 @@ exec_child(void)
 void
 t_threadexec(void)
 {
-  int pid = fork();
-  CHECK(pid >= 0, "fork failed");
-  if(pid == 0)
-    exec_child();
+  int pid = start_child(exec_child);
   int st = wait_bounded(pid, 500);
   CHECK(st != TIMED_OUT, "exec in one thread: the process was still alive after 500 ticks");
   CHECK(st == 0, "exec /echo from a thread: status %d, expected 0 (43: exec returned, "

@@ -23,6 +23,8 @@ extern volatile char sink;      // keeps faulting loads from being optimised awa
 uint64 free_pages(void);                  // NOMEMINFO without meminfo()
 uint64 settled_free_pages(uint64 expect); // free pages once exits have settled
 int run_child(void (*fn)(void));          // fn in a child; its wait() status
+int start_child(void (*fn)(void));        // fn in a child that must not return; its pid
+void check_fork_works(char *what);        // fork+exit+wait still work, else FAILED with what
 void expect_killed(void (*fn)(void), char *what);
 char *last_heap_page(void);               // a fresh heap page, unmapped above
 void exec_must_fail(char *path, char **argv, char *what);
@@ -94,6 +96,12 @@ void t_cowcounters(void);
 // spawn is declared only where "user/pthread.h" came first.
 #ifdef WEFT_PTHREAD_H
 pthread_t spawn(void *(*fn)(void *), void *arg);  // pthread_create or fail
+// ---- anonymous mappings (ut/mmap.c) ----
+void t_mmapzero(void);
+void t_mmapshared(void);
+void t_mmapguard(void);
+void t_mmapbad(void);
+
 #endif
 int count_threads(int pid, int *sleeping);        // live threads of pid
 void t_threadjoin(void);
@@ -111,5 +119,11 @@ void t_threadclone(void);
 void t_threadfiles(void);
 void t_threadvm(void);
 void t_threadwait(void);
+
+// ---- anonymous mappings (ut/mmap.c) ----
+void t_mmapzero(void);
+void t_mmapshared(void);
+void t_mmapguard(void);
+void t_mmapbad(void);
 
 #endif

@@ -1,0 +1,139 @@
+// ut/mmap.c: anonymous mappings -- mmap, munmap, mprotect.
+//
+// Private mappings are demand-zero (the first touch of each page is a
+// zero fill through the fault resolver), shared ones stay shared across
+// fork, PROT_NONE pages are guards that kill on touch and refuse copyout,
+// and bad arguments get MAP_FAILED / -1 without changing anything.
+
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/riscv.h"
+#include "user/user.h"
+#include "user/ut/ut.h"
+
+#define NPG 4
+
+static uint64
+zero_fills(void)
+{
+  struct meminfo mi;
+  CHECK(meminfo(&mi) == 0, "meminfo failed");
+  return mi.zero_fills;
+}
+
+static char *
+map(uint64 len, int prot, int flags)
+{
+  char *p = mmap(0, len, prot, flags | MAP_ANONYMOUS, -1, 0);
+  CHECK(p != MAP_FAILED, "mmap(%d bytes, prot %d, flags %x) failed", (int)len, prot, flags);
+  CHECK((uint64)p % PGSIZE == 0, "mmap returned unaligned %p", p);
+  return p;
+}
+
+// A private mapping reads as zero, costs one zero fill per touched page,
+// and is gone after munmap.
+static char *unmapped_region;
+static void touch_unmapped(void) { sink = unmapped_region[0]; }
+
+void
+t_mmapzero(void)
+{
+  char *p = map(NPG * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  uint64 before = zero_fills();
+  for(int i = 0; i < NPG; i++){
+    CHECK(p[i * PGSIZE + 7] == 0, "fresh private page %d is not zero", i);
+    p[i * PGSIZE] = 'a' + i;
+  }
+  uint64 fills = zero_fills() - before;
+  CHECK(fills == NPG, "touching %d private pages: %d zero fills, expected %d",
+        NPG, (int)fills, NPG);
+  for(int i = 0; i < NPG; i++)
+    CHECK(p[i * PGSIZE] == 'a' + i, "page %d lost its contents", i);
+  CHECK(munmap(p, NPG * PGSIZE) == 0, "munmap failed");
+  unmapped_region = p;
+  expect_killed(touch_unmapped, "reading an munmap'd page");
+}
+
+// MAP_SHARED pages are the same pages in parent and child after fork;
+// MAP_PRIVATE pages are each side's own.
+static char *shared_region, *private_region;
+
+static void
+child_writes_both(void)
+{
+  shared_region[100] = 'S';
+  private_region[100] = 'P';
+}
+
+void
+t_mmapshared(void)
+{
+  shared_region = map(PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
+  private_region = map(PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  private_region[100] = 'p';
+  CHECK(run_child(child_writes_both) == 0, "child failed");
+  CHECK(shared_region[100] == 'S', "MAP_SHARED: parent sees %d, expected the child's 'S'",
+        shared_region[100]);
+  CHECK(private_region[100] == 'p', "MAP_PRIVATE: parent sees %d, expected its own 'p'",
+        private_region[100]);
+  CHECK(munmap(shared_region, PGSIZE) == 0 && munmap(private_region, PGSIZE) == 0,
+        "munmap failed");
+}
+
+// mprotect(PROT_NONE) makes a guard: touching it kills, read() into it
+// fails; making it writable again brings the old contents back.
+static char *guard;
+static void touch_guard(void) { guard[1] = 1; }
+
+void
+t_mmapguard(void)
+{
+  char *p = map(3 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  guard = p + PGSIZE;
+  guard[0] = 'g';
+  CHECK(mprotect(guard, PGSIZE, PROT_NONE) == 0, "mprotect PROT_NONE failed");
+  expect_killed(touch_guard, "writing a PROT_NONE page");
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  write(fds[1], "x", 1);
+  int n = read(fds[0], guard, 1);
+  close(fds[0]);
+  close(fds[1]);
+  CHECK(n == -1, "read() into a PROT_NONE page returned %d, expected -1", n);
+  p[0] = 1;                        // the pages around the guard still work
+  p[2 * PGSIZE] = 2;
+  CHECK(mprotect(guard, PGSIZE, PROT_READ) == 0, "mprotect PROT_READ failed");
+  CHECK(guard[0] == 'g', "guard page lost its contents: %d", guard[0]);
+  expect_killed(touch_guard, "writing a PROT_READ page");
+  CHECK(munmap(p, 3 * PGSIZE) == 0, "munmap failed");
+}
+
+// Bad arguments fail and leave nothing mapped.
+void
+t_mmapbad(void)
+{
+  int rw = PROT_READ | PROT_WRITE;
+  CHECK(mmap(0, 0, rw, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED, "len 0 accepted");
+  CHECK(mmap(0, PGSIZE, rw, MAP_PRIVATE, -1, 0) == MAP_FAILED, "file mapping accepted");
+  CHECK(mmap(0, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS, 3, 0) == MAP_FAILED, "fd 3 accepted");
+  CHECK(mmap(0, PGSIZE, rw, MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED,
+        "SHARED|PRIVATE accepted");
+  CHECK(mmap(0, PGSIZE, rw, MAP_ANONYMOUS, -1, 0) == MAP_FAILED, "neither SHARED nor PRIVATE");
+  CHECK(mmap(0, PGSIZE, 0x40, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED,
+        "unknown prot bit accepted");
+  CHECK(mmap(0, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS | 0x4000, -1, 0) == MAP_FAILED,
+        "unknown flag accepted");
+  CHECK(mmap(0, (uint64)1 << 40, rw, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED,
+        "1 TiB mapping accepted");
+  char *p = map(2 * PGSIZE, rw, MAP_PRIVATE);
+  CHECK(mmap(p, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED,
+        "MAP_FIXED over an existing mapping accepted");
+  CHECK(mmap(p + 1, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED,
+        "unaligned MAP_FIXED accepted");
+  CHECK(mmap((char *)0, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED,
+        "MAP_FIXED over the program text accepted");
+  CHECK(munmap(p + 1, PGSIZE) == -1, "unaligned munmap accepted");
+  CHECK(mprotect(p + 2 * PGSIZE, PGSIZE, PROT_READ) == -1, "mprotect of unmapped memory accepted");
+  CHECK(mprotect(p, PGSIZE, 0x40) == -1, "mprotect with an unknown prot bit accepted");
+  CHECK(munmap(p, 2 * PGSIZE) == 0, "munmap failed");
+}
