@@ -29,6 +29,7 @@ BIOS ?= $(if $(wildcard $(OPENSBI)),$(OPENSBI),default)
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer $(ARCH) \
 	-ffreestanding -fno-common -nostdlib -fno-builtin -fno-stack-protector \
+	-fno-tree-loop-distribute-patterns \
 	-fno-pie -no-pie -I. -DCOW=$(COW) $(EXTRA_CFLAGS)
 ASFLAGS := $(ARCH) -I. -g
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments

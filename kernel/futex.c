@@ -2,11 +2,16 @@
 //
 // A waiter is keyed by (address space, user address): threads of one mm
 // using the same address meet; the same address in another mm is another
-// futex. futex_wait checks the word and goes to sleep under futex_lock, and
-// futex_wake takes futex_lock too, so a wake between "value checked" and
-// "asleep" cannot be lost.
-// Locking: futex_lock protects every thread's futex_* fields; it is taken
-// before a thread's lock (sleep), never after.
+// futex. Waiters hang on the bucket their key hashes to, so a wake looks
+// only at the threads waiting on addresses that share its bucket, not at
+// the whole thread table. futex_wait checks the word and goes to sleep
+// holding its bucket's lock, and futex_wake takes the same lock, so a wake
+// between "value checked" and "asleep" cannot be lost.
+// Timed waits: the "futexd" kernel thread wakes once a tick while any timed
+// waiter exists, and lets each one whose deadline has passed give up.
+// Locking: a bucket's lock protects its list and the futex_* fields of the
+// threads on it; it is taken before the wait-queue and thread locks
+// (sleep/wakeup), never after. timed_lock protects ntimed.
 
 #include "types.h"
 #include "param.h"
@@ -19,7 +24,42 @@
 #include "trap.h"
 #include "exec.h"
 
-static struct spinlock futex_lock = { 0, "futex", 0 };
+#define NFUTEXQ 64         // buckets; a power of two
+
+static struct futexq {
+  struct spinlock lock;
+  struct thread *head;     // waiters, linked through t->futex_next
+} futexqs[NFUTEXQ] = { [0 ... NFUTEXQ - 1] = { .lock = { 0, "futex", 0 } } };
+
+static struct spinlock timed_lock = { 0, "futextimed", 0 };
+static int ntimed;         // waiters with a deadline; futexd sleeps while 0
+
+static struct futexq *
+futexq_of(struct mm *mm, uint64 uaddr)
+{
+  uint64 h = ((uint64)mm ^ (uaddr >> 2)) * 0x9E3779B97F4A7C15UL;
+  return &futexqs[h >> (64 - 6)];
+}
+
+static void
+futexq_unlink(struct futexq *q, struct thread *t)
+{
+  struct thread **pp = &q->head;
+  while (*pp != t)
+    pp = &(*pp)->futex_next;
+  *pp = t->futex_next;
+  t->futex_next = 0;
+}
+
+static void
+count_timed(int delta)
+{
+  acquire(&timed_lock);
+  ntimed += delta;
+  if (ntimed > 0)
+    wakeup(&ntimed);
+  release(&timed_lock);
+}
 
 // Sleep while *uaddr == val, until woken, timed out (timeout_ticks > 0) or
 // killed. 0 when woken, -1 otherwise (value differed, bad address, timeout).
@@ -28,12 +68,17 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
 {
   struct thread *t = mythread();
   struct mm *mm = t->proc->mm;
+  struct futexq *q = futexq_of(mm, uaddr);
   int cur;
   if (uaddr % sizeof(int) != 0 || timeout_ticks < 0)
     return -1;
-  acquire(&futex_lock);
+  if (timeout_ticks)
+    count_timed(1);
+  acquire(&q->lock);
   if (copyin(mm, &cur, uaddr, sizeof(cur)) < 0 || cur != val) {
-    release(&futex_lock);
+    release(&q->lock);
+    if (timeout_ticks)
+      count_timed(-1);
     return -1;
   }
   t->futex_mm = mm;
@@ -42,16 +87,21 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
   t->futex_deadline = timeout_ticks ? ticks + timeout_ticks : 0;
   if (t->futex_deadline == 0 && timeout_ticks)
     t->futex_deadline = 1;
+  t->futex_next = q->head;
+  q->head = t;
   while (!t->futex_woken && !killed()) {
     if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
       break;
-    sleep(&t->futex_addr, &futex_lock);
+    sleep(&t->futex_addr, &q->lock);
   }
+  futexq_unlink(q, t);
   int woken = t->futex_woken;
   t->futex_mm = 0;
   t->futex_addr = 0;
   t->futex_deadline = 0;
-  release(&futex_lock);
+  release(&q->lock);
+  if (timeout_ticks)
+    count_timed(-1);
   return woken ? 0 : -1;
 }
 
@@ -59,33 +109,40 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
 int
 futex_wake_addr(struct mm *mm, uint64 uaddr, int n)
 {
+  struct futexq *q = futexq_of(mm, uaddr);
   int woken = 0;
-  acquire(&futex_lock);
-  for (struct thread *t = threads; t < &threads[NTHREAD] && woken < n; t++) {
+  acquire(&q->lock);
+  for (struct thread *t = q->head; t && woken < n; t = t->futex_next) {
     if (t->futex_mm == mm && t->futex_addr == uaddr && !t->futex_woken) {
       t->futex_woken = 1;
       woken++;
       wakeup(&t->futex_addr);
     }
   }
-  release(&futex_lock);
+  release(&q->lock);
   return woken;
 }
 
-// The "futexd" kernel thread: once a tick, wake timed waiters whose
-// deadline has come so they can give up. Kept out of the timer interrupt,
-// which should stay short.
+// The "futexd" kernel thread: while timed waiters exist, once a tick wake
+// those whose deadline has come so they can give up. Kept out of the timer
+// interrupt, which should stay short.
 void
 futex_timeouts(void *unused)
 {
   for (;;) {
+    acquire(&timed_lock);
+    while (ntimed == 0)
+      sleep(&ntimed, &timed_lock);
+    release(&timed_lock);
     acquire(&tickslock);
     sleep(&ticks, &tickslock);
     release(&tickslock);
-    acquire(&futex_lock);
-    for (struct thread *t = threads; t < &threads[NTHREAD]; t++)
-      if (t->futex_mm && t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
-        wakeup(&t->futex_addr);
-    release(&futex_lock);
+    for (struct futexq *q = futexqs; q < &futexqs[NFUTEXQ]; q++) {
+      acquire(&q->lock);
+      for (struct thread *t = q->head; t; t = t->futex_next)
+        if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
+          wakeup(&t->futex_addr);
+      release(&q->lock);
+    }
   }
 }

@@ -9,19 +9,74 @@
 #include "types.h"
 #include "klib.h"
 
+// memset and memmove move 8-byte words through the aligned middle of a
+// range and single bytes only at its unaligned ends: a page costs 512
+// stores instead of 4096. (Built with -fno-tree-loop-distribute-patterns,
+// see the Makefile: otherwise GCC may turn these very loops into calls to
+// memset and memcpy, that is, into themselves.)
+
+#define WORD sizeof(uint64)
+#define ALIGNED(p) (((uint64)(p) & (WORD - 1)) == 0)
+
 void *
 memset(void *dst, int c, uint n)
 {
   uchar *p = (uchar *)dst;
   uchar v = (uchar)c;
 
-  for (uint i = 0; i < n; i++)
-    p[i] = v;
+  for (; n > 0 && !ALIGNED(p); n--)
+    *p++ = v;
+  uint64 pattern = v * 0x0101010101010101UL;   // v in every byte
+  uint64 *w = (uint64 *)p;
+  for (; n >= 4 * WORD; n -= 4 * WORD, w += 4) {
+    w[0] = pattern;
+    w[1] = pattern;
+    w[2] = pattern;
+    w[3] = pattern;
+  }
+  for (; n >= WORD; n -= WORD)
+    *w++ = pattern;
+  p = (uchar *)w;
+  while (n-- > 0)
+    *p++ = v;
   return dst;
 }
 
 // Copy lowest byte first when dst is below src, highest byte first
 // otherwise, so no source byte is overwritten before it has been read.
+// Words are used when dst and src are equally misaligned (then, after a
+// few single bytes, both are aligned at once).
+static void
+copy_up(uchar *to, const uchar *from, uint n)
+{
+  if (((uint64)to ^ (uint64)from) % WORD == 0) {
+    for (; n > 0 && !ALIGNED(to); n--)
+      *to++ = *from++;
+    for (; n >= WORD; n -= WORD, to += WORD, from += WORD)
+      *(uint64 *)to = *(const uint64 *)from;
+  }
+  while (n-- > 0)
+    *to++ = *from++;
+}
+
+static void
+copy_down(uchar *to, const uchar *from, uint n)
+{
+  to += n;
+  from += n;
+  if (((uint64)to ^ (uint64)from) % WORD == 0) {
+    for (; n > 0 && !ALIGNED(to); n--)
+      *--to = *--from;
+    for (; n >= WORD; n -= WORD) {
+      to -= WORD;
+      from -= WORD;
+      *(uint64 *)to = *(const uint64 *)from;
+    }
+  }
+  while (n-- > 0)
+    *--to = *--from;
+}
+
 void *
 memmove(void *dst, const void *src, uint n)
 {
@@ -30,13 +85,10 @@ memmove(void *dst, const void *src, uint n)
 
   if (to == from || n == 0)
     return dst;
-  if (to < from) {
-    for (uint i = 0; i < n; i++)
-      to[i] = from[i];
-  } else {
-    for (uint i = n; i > 0; i--)
-      to[i - 1] = from[i - 1];
-  }
+  if (to < from)
+    copy_up(to, from, n);
+  else
+    copy_down(to, from, n);
   return dst;
 }
 

@@ -43,7 +43,7 @@ kthread_create(void (*fn)(void *), void *arg, char *name)
   if (proc_add_thread(kproc, t) < 0)
     panic("kthread_create: kernel process is exiting");
   acquire(&t->lock);
-  t->state = TS_RUNNABLE;
+  make_runnable(t);
   release(&t->lock);
   return t;
 }

@@ -234,7 +234,7 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
     release(&np->lock);
   }
   acquire(&nt->lock);
-  nt->state = TS_RUNNABLE;
+  make_runnable(nt);
   release(&nt->lock);
   return tid;
 
@@ -348,7 +348,7 @@ kill_siblings(struct proc *p, struct thread *me)
     acquire(&o->lock);
     o->killed = 1;
     if (o->state == TS_SLEEPING)
-      o->state = TS_RUNNABLE;
+      make_runnable(o);
     release(&o->lock);
   }
 }
@@ -526,7 +526,7 @@ userinit(void)
   initproc = p;
   p->state = PS_ALIVE;
   acquire(&t->lock);
-  t->state = TS_RUNNABLE;
+  make_runnable(t);
   release(&t->lock);
 }
 

@@ -1,12 +1,33 @@
-// sched.c: harts, the scheduler, sleep and wakeup.
+// sched.c: harts, the run queue, the scheduler, sleep and wakeup.
 //
-// Each hart runs scheduler() on its boot stack and switches to one RUNNABLE
-// thread at a time, round robin over the thread table. A thread gives the
-// hart back through sched(), always holding its own t->lock, which the
-// scheduler then releases (and the other way round): that hand-over is what
-// makes "mark myself SLEEPING, then switch away" atomic against wakeup().
-// Locking: t->lock for state and chan; a hart's struct cpu is touched only
-// by that hart, with interrupts off.
+// Reading order: the run queue (make_runnable, runq_pop), the per-hart
+// scheduler loop and sched()/yield(), then the wait queues behind
+// sleep()/wakeup().
+//
+// Run queue. Every RUNNABLE thread waits in one FIFO shared by all harts;
+// a hart with nothing to run takes the head, a thread that yields or is
+// woken goes to the tail, so picking is O(1) and no runnable thread waits
+// behind more than the threads that were queued before it (round robin,
+// no starvation). One shared queue rather than one per hart: with weft's
+// 1-8 harts the single lock is not contended enough to matter, and it
+// needs no balancing -- any idle hart takes any thread. An idle hart waits
+// in wfi; make_runnable() sends it an IPI so it starts at once instead of
+// at its next timer tick.
+//
+// Wait queues. sleep(chan, lk) puts the thread on the wait queue its
+// channel hashes to; wakeup(chan) looks only at that queue, so its cost is
+// the number of threads asleep on channels that share the bucket, not the
+// size of the thread table.
+//
+// Locking, in the order they may be taken:
+//   the caller's lk (sleep) -> wait-queue bucket lock -> t->lock -> runq.lock
+// A thread is on the run queue exactly when its state is RUNNABLE (one
+// exception: the hart that popped it holds it until it takes t->lock).
+// A SLEEPING thread is always on its channel's bucket; it takes itself off
+// after it wakes, so a thread made RUNNABLE some other way (kill) may sit
+// on a bucket for a moment -- wakeup() checks state and chan under t->lock.
+// A hart's struct cpu is touched only by that hart, with interrupts off,
+// except the counters, which others may read.
 
 #include "types.h"
 #include "param.h"
@@ -16,6 +37,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "mm.h"
+#include "sbi.h"
 #include "printf.h"
 #include "trap.h"
 
@@ -43,6 +65,93 @@ mythread(void)
   return t;
 }
 
+// ---- the run queue -----------------------------------------------------------
+
+static struct {
+  struct spinlock lock;
+  struct thread *head, *tail;   // linked through t->run_next
+  uint64 idle;                  // bit h: hart h waits in wfi (atomic ops only)
+} runq = { .lock = { 0, "runq", 0 } };
+
+// Queue t to run. Caller holds t->lock and has just made t RUNNABLE.
+static void
+runq_push(struct thread *t)
+{
+  acquire(&runq.lock);
+  t->run_next = 0;
+  if (runq.tail)
+    runq.tail->run_next = t;
+  else
+    runq.head = t;
+  runq.tail = t;
+  release(&runq.lock);
+}
+
+// The thread that has waited longest, or 0.
+static struct thread *
+runq_pop(void)
+{
+  acquire(&runq.lock);
+  struct thread *t = runq.head;
+  if (t) {
+    runq.head = t->run_next;
+    if (runq.head == 0)
+      runq.tail = 0;
+    t->run_next = 0;
+  }
+  release(&runq.lock);
+  return t;
+}
+
+// If some hart is idle in wfi, send one of them an IPI so it picks the new
+// thread up now. Its bit is cleared first so a burst of wakeups sends one.
+static void
+kick_idle_hart(void)
+{
+  uint64 idle = __atomic_load_n(&runq.idle, __ATOMIC_SEQ_CST);
+  if (idle == 0)
+    return;
+  uint64 one = idle & -idle;     // the lowest idle hart
+  if (__atomic_fetch_and(&runq.idle, ~one, __ATOMIC_SEQ_CST) & one)
+    sbi_send_ipi(one, 0);
+}
+
+// t becomes RUNNABLE and joins the tail of the run queue. Caller holds
+// t->lock. The one way a thread becomes runnable: clone, wakeup, kill,
+// yield and kthread_create all come here.
+void
+make_runnable(struct thread *t)
+{
+  if (!holding(&t->lock))
+    panic("make_runnable: thread lock not held");
+  t->state = TS_RUNNABLE;
+  runq_push(t);
+  kick_idle_hart();
+}
+
+// Nothing to run: wait in wfi until an interrupt (an IPI from
+// make_runnable, the timer, a device). Interrupts stay off across the
+// check and the wfi -- wfi still wakes for a pending interrupt -- so an IPI
+// that arrives between the two is not handled too early and lost; it is
+// taken when intr_on() runs.
+static void
+idle_wait(struct cpu *c)
+{
+  uint64 me = 1UL << cpuid();
+  intr_off();
+  __atomic_fetch_or(&runq.idle, me, __ATOMIC_SEQ_CST);
+  // Pairs with make_runnable: it queues, then reads idle; we set idle,
+  // then read the queue. At least one of us sees the other.
+  if (__atomic_load_n(&runq.head, __ATOMIC_SEQ_CST) == 0) {
+    c->idle_waits++;
+    asm volatile("wfi");
+  }
+  __atomic_fetch_and(&runq.idle, ~me, __ATOMIC_SEQ_CST);
+  intr_on();
+}
+
+// ---- the scheduler -------------------------------------------------------------
+
 // Run t on this hart until it gives the hart back. Caller holds t->lock.
 static void
 run_thread(struct cpu *c, struct thread *t)
@@ -52,6 +161,7 @@ run_thread(struct cpu *c, struct thread *t)
   if (t->proc && t->proc->mm)
     mm_activate(t->proc->mm);
   c->thread = t;
+  c->switches++;
   swtch(&c->context, &t->context);
   c->thread = 0;
   // A thread that exited switched away for the last time: its kernel
@@ -69,17 +179,18 @@ scheduler(void)
   for (;;) {
     // Let devices interrupt: the threads we wait for may need them.
     intr_on();
-    int ran = 0;
-    for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
-      acquire(&t->lock);
-      if (t->state == TS_RUNNABLE) {
-        run_thread(c, t);
-        ran = 1;
-      }
-      release(&t->lock);
+    struct thread *t = runq_pop();
+    if (t == 0) {
+      idle_wait(c);
+      continue;
     }
-    if (!ran)
-      asm volatile("wfi");   // nothing to do until an interrupt
+    // The hart t last ran on may still be switching away from it, holding
+    // t->lock until its swtch() is done: wait for that here.
+    acquire(&t->lock);
+    if (t->state != TS_RUNNABLE)
+      panic("scheduler: a thread on the run queue is not RUNNABLE");
+    run_thread(c, t);
+    release(&t->lock);
   }
 }
 
@@ -104,12 +215,13 @@ sched(void)
   mycpu()->intena = intena;
 }
 
+// Give up the hart to the next runnable thread; we go to the back of the queue.
 void
 yield(void)
 {
   struct thread *t = mythread();
   acquire(&t->lock);
-  t->state = TS_RUNNABLE;
+  make_runnable(t);
   sched();
   release(&t->lock);
 }
@@ -128,12 +240,61 @@ thread_entry(void)
   usertrapret();
 }
 
+// ---- sleep and wakeup: hashed wait queues ---------------------------------------
+
+#define NWAITQ 64          // buckets; a power of two
+
+static struct waitq {
+  struct spinlock lock;
+  struct thread *head;     // linked through t->wait_next / t->wait_prev
+} waitqs[NWAITQ] = { [0 ... NWAITQ - 1] = { .lock = { 0, "waitq", 0 } } };
+
+// Channels are kernel addresses: drop the low bits every object shares,
+// then mix so neighbouring objects land in different buckets.
+static struct waitq *
+waitq_of(void *chan)
+{
+  uint64 h = ((uint64)chan >> 3) * 0x9E3779B97F4A7C15UL;
+  return &waitqs[h >> (64 - 6)];
+}
+
+static void
+waitq_add(struct waitq *q, struct thread *t)
+{
+  t->wait_prev = 0;
+  t->wait_next = q->head;
+  if (q->head)
+    q->head->wait_prev = t;
+  q->head = t;
+}
+
+static void
+waitq_remove(struct waitq *q, struct thread *t)
+{
+  if (t->wait_prev)
+    t->wait_prev->wait_next = t->wait_next;
+  else
+    q->head = t->wait_next;
+  if (t->wait_next)
+    t->wait_next->wait_prev = t->wait_prev;
+  t->wait_next = t->wait_prev = 0;
+}
+
+// Sleep on chan, giving up lk while asleep and taking it again before
+// returning. No wakeup(chan) can be missed: we are on chan's queue before lk
+// is released, and we hold t->lock from before lk is released until we are
+// SLEEPING and off this hart (the scheduler releases it), while wakeup()
+// needs t->lock to look at us.
 void
 sleep(void *chan, struct spinlock *lk)
 {
   struct thread *t = mythread();
-  // Take t->lock before dropping lk: a wakeup() for chan must take t->lock
-  // too, so it cannot slip in between and be missed.
+  struct waitq *q = waitq_of(chan);
+
+  acquire(&q->lock);
+  waitq_add(q, t);
+  release(&q->lock);
+
   acquire(&t->lock);
   release(lk);
   t->chan = chan;
@@ -141,19 +302,24 @@ sleep(void *chan, struct spinlock *lk)
   sched();
   t->chan = 0;
   release(&t->lock);
+
+  acquire(&q->lock);
+  waitq_remove(q, t);
+  release(&q->lock);
   acquire(lk);
 }
 
+// Wake every thread sleeping on chan.
 void
 wakeup(void *chan)
 {
-  struct thread *me = mythread();
-  for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
-    if (t == me)
-      continue;
+  struct waitq *q = waitq_of(chan);
+  acquire(&q->lock);
+  for (struct thread *t = q->head; t; t = t->wait_next) {
     acquire(&t->lock);
     if (t->state == TS_SLEEPING && t->chan == chan)
-      t->state = TS_RUNNABLE;
+      make_runnable(t);
     release(&t->lock);
   }
+  release(&q->lock);
 }

@@ -11,6 +11,8 @@ struct cpu {
   int noff;                  // push_off() depth
   int intena;                // were interrupts on before the first push_off?
   int started;               // reached scheduler()
+  uint64 switches;           // threads switched to (sched.c; read by meminfo)
+  uint64 idle_waits;         // times it found nothing to run and waited in wfi
 };
 
 extern struct cpu cpus[NCPU];
@@ -20,6 +22,7 @@ struct cpu *mycpu(void);
 void        scheduler(void) __attribute__((noreturn));
 void        sched(void);       // give up the hart; caller holds only t->lock
 void        yield(void);
+void        make_runnable(struct thread *t);  // -> RUNNABLE, queued; caller holds t->lock
 // Sleep on chan, releasing lk while asleep and holding it again on return.
 void        sleep(void *chan, struct spinlock *lk);
 void        wakeup(void *chan);

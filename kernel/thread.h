@@ -41,6 +41,11 @@ struct thread {
   int tid;
   int hart;                   // hart running it or that last did; -1 never ran
 
+  // Protected by the run-queue lock (sched.c): the next RUNNABLE thread.
+  struct thread *run_next;
+  // Protected by its wait-queue bucket's lock (sched.c): the bucket's list.
+  struct thread *wait_next, *wait_prev;
+
   // Set when the thread is created, then read-only until it is freed:
   struct proc *proc;          // owning process
   int index;                  // slot in the thread table (fixes the kstack)
@@ -49,7 +54,8 @@ struct thread {
   // Protected by proc->lock:
   struct thread *next_in_proc;  // the proc's list of threads
 
-  // Protected by the futex lock (futex.c):
+  // Protected by the lock of the futex bucket it waits on (futex.c):
+  struct thread *futex_next;    // the bucket's list of waiters
   struct mm *futex_mm;          // waiting in futex_wait on (futex_mm, futex_addr)
   uint64 futex_addr;
   uint futex_deadline;          // tick to give up at, 0 = never
