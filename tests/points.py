@@ -41,6 +41,8 @@ USERTESTS = {
     "threadwait": 2,
     # mmap/munmap/mprotect (outside the labs)
     "mmapzero": 1, "mmapshared": 1, "mmapguard": 1, "mmapbad": 1,
+    # the scheduler
+    "rrfair": 1,
 }
 
 # Graded test file -> {pytest function -> points}. test_usertest (one test

@@ -667,10 +667,79 @@ bench_parallel(const struct figure *f)
   return 0;
 }
 
+// ---------------------------------------------------------------- idle wake-up
+
+// How long a thread blocked in read() on an idle hart takes to run again
+// after another hart writes to its pipe. The writer never blocks (it spins
+// on the shared word), so the reader can only run on the other hart, which
+// is idle in wfi: the figure is the time from the write to the reader's
+// first instruction after read() returns. Meaningful on two harts, real time.
+struct wake_share {
+  int pipe[2];
+  volatile uint64 sent_at;    // time CSR just before the write
+  volatile uint64 woke_at;    // time CSR just after the read; 0 until then
+  int rounds;
+};
+
+static void *
+wake_reader(void *arg)
+{
+  struct wake_share *w = arg;
+  char c;
+  for (int i = 0; i < w->rounds; i++) {
+    if (read(w->pipe[0], &c, 1) != 1)
+      break;
+    w->woke_at = now();
+  }
+  return 0;
+}
+
+static void
+spin_ticks(uint64 n)
+{
+  uint64 t0 = now();
+  while (now() - t0 < n)
+    ;
+}
+
+static int
+bench_wakeup(const struct figure *f)
+{
+  struct wake_share w = { .rounds = f->reps };
+  uint64 lat[MAXREPS];
+  pthread_t t;
+  if (pipe(w.pipe) < 0)
+    return report_fail(f->name, "_ns");
+  if (pthread_create(&t, 0, wake_reader, &w) != 0) {
+    close(w.pipe[0]);
+    close(w.pipe[1]);
+    return report_fail(f->name, "_ns");
+  }
+  int ok = 1;
+  for (int i = 0; i < f->reps && ok; i++) {
+    spin_ticks(20000);          // 2 ms: the reader is asleep, its hart idle
+    w.woke_at = 0;
+    w.sent_at = now();
+    ok = write(w.pipe[1], "x", 1) == 1;
+    uint64 give_up = w.sent_at + 10000000;   // 1 s
+    while (ok && w.woke_at == 0 && now() < give_up)
+      ;
+    ok = ok && w.woke_at != 0;
+    lat[i] = ok ? ticks_to_ns(w.woke_at - w.sent_at) : 0;
+  }
+  close(w.pipe[1]);             // a reader still waiting sees end of file
+  pthread_join(t, 0);
+  close(w.pipe[0]);
+  if (!ok)
+    return report_fail(f->name, "_ns");
+  report(f->name, "_ns", median(lat, f->reps), "ns");
+  return 0;
+}
+
 // ---------------------------------------------------------------- table
 
-// The first group runs on one hart under icount (bench -l); "par" wants
-// two harts and real time (bench -m).
+// The first group runs on one hart under icount (bench -l); "par" and
+// "wakeup_idle" want two harts and real time (bench -m).
 static const struct figure figures[] = {
   { "null_syscall",  bench_null_syscall,  1000,       11, 0 },
   { "fork_4k",       bench_fork,          4 * KIB,    21, 0 },
@@ -687,6 +756,7 @@ static const struct figure figures[] = {
   { "futex_pingpong", bench_futex_pingpong, 200,      11, 0 },
   { "zero_fault",    bench_zero_fault,    256,        11, 0 },
   { "par",           bench_parallel,      100000000,   7, 0, 1 },
+  { "wakeup_idle",   bench_wakeup,        0,          21, 0, 1 },
 };
 #define NFIGURES ((int)(sizeof figures / sizeof figures[0]))
 

@@ -126,4 +126,7 @@ void t_mmapshared(void);
 void t_mmapguard(void);
 void t_mmapbad(void);
 
+// ---- the scheduler (ut/sched.c) ----
+void t_rrfair(void);
+
 #endif
