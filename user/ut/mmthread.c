@@ -33,9 +33,10 @@ race_storer(void *arg)
 }
 
 // Wait until the storer is storing (so it runs on another hart, if there is
-// one), take its page away with remove(), then make the kernel allocate:
-// pages freed too early, still written by the storer, would be handed out
-// here. The storer's next access faults and kills this process.
+// one), take its page away with remove(), then make the kernel allocate
+// pages (a pipe takes one each): a page freed too early, still written by
+// the storer, would be handed out here. Nothing is mapped at the page's
+// address again, so the storer's next access faults and kills this process.
 static void
 race_round(char *page, void (*remove)(void))
 {
@@ -46,10 +47,13 @@ race_round(char *page, void (*remove)(void))
   while(race_stores < 1000)
     ;
   remove();
-  for(int i = 0; i < 8; i++)
-    sbrk(PGSIZE);
-  for(;;)
-    sleep(1);                      // until the storer's fault kills us all
+  int fds[4][2];
+  for(int i = 0; i < 4; i++)
+    pipe(fds[i]);
+  for(int i = 0; i < 300; i++)
+    sleep(1);                      // the storer's fault kills us all before this ends
+  printf("the storer was not killed after its page went away\n");
+  exit(3);
 }
 
 static void
