@@ -233,7 +233,10 @@ mm_grow(struct mm *mm, long n)
   acquire(&mm->lock);
   uint64 old = mm->sz;
   uint64 new = old + n;
-  if ((n > 0 && (new < old || new > vma_lowest(mm))) ||
+  // A request for more pages than are free fails at once, not after a
+  // long allocate-then-free loop with the lock held and interrupts off.
+  if ((n > 0 && (new < old || new > vma_lowest(mm) ||
+                 (PGROUNDUP(new) - PGROUNDUP(old)) / PGSIZE > kfree_pages())) ||
       (n < 0 && ((uint64)-n > old - mm->heap_base))) {
     release(&mm->lock);
     return (uint64)-1;
@@ -480,7 +483,7 @@ user_page(struct mm *mm, uint64 va, int write)
 {
   int r = resolve_locked(mm, va, write ? ACCESS_WRITE : ACCESS_READ);
   if (r == FAULT_OOM) {
-    printf("pid %d: killed: out of memory for a copy-on-write page (va %p)\n",
+    printf("pid %d: killed: out of memory for a page (va %p)\n",
            myproc()->pid, (void *)va);
     setkilled();
   }

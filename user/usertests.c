@@ -151,6 +151,7 @@ static struct test tests[] = {
   { "mmapexec", t_mmapexec, 1, 1 },     { "cowmprotect", t_cowmprotect, 1, 1 },
   { "sparsefork", t_sparsefork, 1, 1 }, { "munmaprace", t_munmaprace, 1, 1 },
   { "sbrkrace", t_sbrkrace, 1, 1 },     { "threadstacks", t_threadstacks, 1, 1 },
+  { "mmapstack", t_mmapstack, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))

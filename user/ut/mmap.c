@@ -192,3 +192,35 @@ t_mmapexec(void)
         "expected a zero fill, got none");
   CHECK(munmap(code_page, PGSIZE) == 0, "munmap failed");
 }
+
+// MAP_STACK: the lowest page of the mapping is a guard no access and no
+// mprotect makes usable; the pages above it are ordinary demand-zero ones.
+// Shared or single-page stacks are refused.
+static char *stack_guard;
+static void touch_stack_guard(void) { stack_guard[PGSIZE - 1] = 1; }
+
+void
+t_mmapstack(void)
+{
+  int rw = PROT_READ | PROT_WRITE;
+  CHECK(mmap(0, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0) == MAP_FAILED,
+        "a one-page MAP_STACK mapping (all guard) accepted");
+  CHECK(mmap(0, 2 * PGSIZE, rw, MAP_SHARED | MAP_ANONYMOUS | MAP_STACK, -1, 0) == MAP_FAILED,
+        "a MAP_SHARED|MAP_STACK mapping accepted");
+  char *p = map(4 * PGSIZE, rw, MAP_PRIVATE | MAP_STACK);
+  stack_guard = p;
+  for(int i = 1; i < 4; i++)
+    CHECK(p[i * PGSIZE] == 0 && (p[i * PGSIZE] = i) == i, "stack page %d unusable", i);
+  expect_killed(touch_stack_guard, "writing the guard page of a MAP_STACK mapping");
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  write(fds[1], "x", 1);
+  int n = read(fds[0], p, 1);
+  close(fds[0]);
+  close(fds[1]);
+  CHECK(n == -1, "read() into a MAP_STACK guard page returned %d, expected -1", n);
+  CHECK(mprotect(p, 4 * PGSIZE, rw) == 0, "mprotect over the whole stack mapping failed");
+  expect_killed(touch_stack_guard, "writing the guard page after mprotect(RW)");
+  CHECK(p[3 * PGSIZE] == 3, "stack page 3 lost its contents after mprotect");
+  CHECK(munmap(p, 4 * PGSIZE) == 0, "munmap failed");
+}

@@ -103,12 +103,6 @@ void t_mmapzero(void);
 void t_mmapshared(void);
 void t_mmapguard(void);
 void t_mmapbad(void);
-void t_mmapexec(void);
-
-// ---- memory shared by threads: races with munmap/sbrk, stack guards (ut/mmthread.c) ----
-void t_munmaprace(void);
-void t_sbrkrace(void);
-void t_threadstacks(void);
 
 #endif
 int count_threads(int pid, int *sleeping);        // live threads of pid
@@ -134,6 +128,7 @@ void t_mmapshared(void);
 void t_mmapguard(void);
 void t_mmapbad(void);
 void t_mmapexec(void);
+void t_mmapstack(void);
 
 // ---- memory shared by threads: races with munmap/sbrk, stack guards (ut/mmthread.c) ----
 void t_munmaprace(void);
