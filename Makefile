@@ -79,6 +79,16 @@ $(U)/_%: $(U)/%.o $(ULIB) $(U)/user.ld
 
 .PRECIOUS: $(U)/%.o
 
+# sparse: user.ld plus one R W segment at 0x3000000000 (section .sparse), a
+# sparse address space for the usertest sparsefork (docs/memory.md).
+$(U)/sparse.ld: $(U)/user.ld
+	sed -e '/^ *tls *PT_TLS/a\  high    PT_LOAD FLAGS(6);' \
+	    -e '/^ *\/DISCARD\//i\  .sparse 0x3000000000 : { *(.sparse) } :high' $< > $@
+$(U)/_sparse: $(U)/sparse.o $(ULIB) $(U)/sparse.ld
+	$(LD) $(LDFLAGS) -T $(U)/sparse.ld -o $(U)/sparse.elf $< $(ULIB)
+	$(OBJDUMP) -S $(U)/sparse.elf > $(U)/sparse.asm
+	$(OBJCOPY) --strip-debug $(U)/sparse.elf $@
+
 # usertests is split by subject: user/usertests.c (the runner) plus every
 # user/ut/*.c (the test groups), all linked into one program.
 UTSRCS := $(wildcard $(U)/ut/*.c)
@@ -138,7 +148,7 @@ grade: check-tools
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S mkfs/mkfs fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:

@@ -9,6 +9,11 @@
 // lock protects which mm structs are in use.
 // Invariant: a user leaf PTE always carries PTE_U, the trampoline and
 // trapframes never do, so user-pointer checks can rely on PTE_U.
+// The rule for taking pages away (munmap, sbrk shrink, a COW copy replacing
+// the shared original, exit): clear the PTEs, complete the TLB flush on
+// every hart that may cache them, then free -- the gather list below.
+// Reading order: the mm table, mm_alloc/mm_put, fork's copy, sbrk, the
+// gather list and shootdown, trapframe slots, the fault resolver, copies.
 
 #include "types.h"
 #include "param.h"
@@ -107,8 +112,11 @@ mm_teardown(struct mm *mm)
 {
   if (mm->tfslots != 0)
     panic("mm_teardown: a thread still has a trapframe here");
-  unmappages(mm->pagetable, 0, PGROUNDUP(mm->sz) / PGSIZE, 1);
-  vmas_unmap_all(mm);
+  struct gather g;
+  gather_init(&g, mm);
+  unmappages(mm->pagetable, 0, PGROUNDUP(mm->sz) / PGSIZE, &g);
+  vmas_unmap_all(mm, &g);
+  gather_flush(&g);
   unmappages(mm->pagetable, TRAMPOLINE, 1, 0);
   pagetable_free(mm->pagetable);
   mm->pagetable = 0;
@@ -136,21 +144,24 @@ share_page(struct mm *dst, uint64 va, pte_t pte)
   return 0;
 }
 
-// Give dst the pages of [start, end). MAP_SHARED pages are shared as they
-// are. With copy-on-write (the default), a writable private page becomes
-// read-only + PTE_COW in both page tables and is shared too: the first
-// store to it faults and the resolver gives the writer its own copy, so
-// fork allocates only page-table pages; read-only pages (text) stay
-// read-only. Built with COW=0 (kept to compare against), private pages
-// are copied right here. Sets *made_cow if a PTE got stricter.
+// Give dst the pages of [start, end) that are present (missing page-table
+// pages are skipped whole). v is the mmap region the range belongs to, or
+// 0 for [0, sz). MAP_SHARED pages are shared as they are. With
+// copy-on-write (the default), a writable private page becomes read-only +
+// PTE_COW in both page tables and is shared too: the first store to it
+// faults and the resolver gives the writer its own copy, so fork allocates
+// only page-table pages; read-only pages (text, or a region mprotect'd
+// read-only) are shared as they are -- mprotect gives write permission back
+// only to a page nobody else maps (reprotect_page in mmap.c). Built with
+// COW=0 (kept to compare against), private pages are copied right here.
+// Sets *made_cow if a PTE got stricter.
 static int
-copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, int shared,
+copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, struct vma *v,
            int *made_cow)
 {
-  for (uint64 va = start; va < end; va += PGSIZE) {
-    pte_t *pte = walk(src->pagetable, va, 0);
-    if (pte == 0 || (*pte & PTE_V) == 0)
-      continue;
+  int shared = v && v->shared;
+  pte_t *pte;
+  for (uint64 va = start; (pte = walk_next(src->pagetable, &va, end)) != 0; va += PGSIZE) {
     if (!shared && !COW) {
       void *page = kalloc();
       if (page == 0)
@@ -183,10 +194,10 @@ copy_user_pages(struct mm *src, struct mm *dst)
     struct vma *v = &src->vmas[i];
     dst->vmas[i] = *v;
     if (v->end)
-      err = copy_range(src, dst, v->start, v->end, v->shared, &made_cow);
+      err = copy_range(src, dst, v->start, v->end, v, &made_cow);
   }
-  // Our own stale writable translations go at the next return to user
-  // (userret flushes); other harts running threads of src must drop theirs now.
+  // Harts running threads of src must drop their writable translations
+  // before any of them can store into a page the child now shares.
   if (made_cow)
     mm_tlb_shootdown(src);
   return err;
@@ -222,11 +233,16 @@ mm_grow(struct mm *mm, long n)
   acquire(&mm->lock);
   uint64 old = mm->sz;
   uint64 new = old + n;
-  if ((n > 0 && (new < old || new > vma_lowest(mm))) ||
+  // A request for more pages than are free fails at once, not after a
+  // long allocate-then-free loop with the lock held and interrupts off.
+  if ((n > 0 && (new < old || new > vma_lowest(mm) ||
+                 (PGROUNDUP(new) - PGROUNDUP(old)) / PGSIZE > kfree_pages())) ||
       (n < 0 && ((uint64)-n > old - mm->heap_base))) {
     release(&mm->lock);
     return (uint64)-1;
   }
+  struct gather g;
+  gather_init(&g, mm);
   if (n > 0) {
     for (uint64 va = PGROUNDUP(old); va < new; va += PGSIZE) {
       void *page = kalloc();
@@ -234,34 +250,89 @@ mm_grow(struct mm *mm, long n)
                                 PTE_R | PTE_W | PTE_U) < 0) {
         if (page)
           kfree(page);
-        unmappages(mm->pagetable, PGROUNDUP(old), (va - PGROUNDUP(old)) / PGSIZE, 1);
+        unmappages(mm->pagetable, PGROUNDUP(old), (va - PGROUNDUP(old)) / PGSIZE, &g);
+        gather_flush(&g);
         release(&mm->lock);
         return (uint64)-1;
       }
       memset(page, 0, PGSIZE);
     }
   } else if (PGROUNDUP(new) < PGROUNDUP(old)) {
-    unmappages(mm->pagetable, PGROUNDUP(new), (PGROUNDUP(old) - PGROUNDUP(new)) / PGSIZE, 1);
-    mm_tlb_shootdown(mm);
+    unmappages(mm->pagetable, PGROUNDUP(new), (PGROUNDUP(old) - PGROUNDUP(new)) / PGSIZE, &g);
+    gather_flush(&g);
   }
   mm->sz = new;
   release(&mm->lock);
   return old;
 }
 
-// Other harts running this mm may cache translations just removed or made
-// stricter: make them flush. This hart flushes on its next return to user
-// (userret writes satp and fences). Caller holds mm->lock.
+// ---- freeing pages: clear the PTEs, flush every hart, then free ------------
+//
+// A hart keeps using a translation from its TLB after the PTE is gone. If
+// the page were freed at once, a thread of this mm still running on another
+// hart could store into it after kalloc handed it out again -- into another
+// process's memory, or into the free list's own links. So a page leaves an
+// address space in three steps, in this order, and never otherwise:
+//   1. clear (or replace) its PTE;
+//   2. make every hart that may cache the old translation flush it, and
+//      wait until they have: mm_tlb_shootdown;
+//   3. kfree it.
+// The gather list holds the pages between 1 and 3, so one flush covers a
+// whole munmap; when it fills up it runs 2 and 3 itself and starts over.
+
+void
+gather_init(struct gather *g, struct mm *mm)
+{
+  g->mm = mm;
+  g->n = 0;
+}
+
+void
+gather_page(struct gather *g, void *pa)
+{
+  if (g->n == GATHER_PAGES)
+    gather_flush(g);
+  g->pages[g->n++] = pa;
+}
+
+void
+gather_flush(struct gather *g)
+{
+  if (g->n == 0)
+    return;
+  mm_tlb_shootdown(g->mm);
+  for (int i = 0; i < g->n; i++)
+    kfree(g->pages[i]);
+  g->n = 0;
+}
+
+// Make every hart drop the translations of mm it may cache, and return only
+// when they have. Caller holds mm->lock (or is mm's last user).
+//
+// What weft relies on: the SBI specification says only that RFENCE's
+// sbi_remote_sfence_vma succeeds once the request "was sent" to the harts;
+// OpenSBI (the firmware weft runs on) goes further and returns from the
+// call only after every target hart has run the sfence.vma (it waits for
+// each hart's acknowledgement). The target harts take that request in
+// M-mode, whatever their S-mode interrupt state, so calling this with a
+// spinlock held cannot deadlock.
 void
 mm_tlb_shootdown(struct mm *mm)
 {
-  // With a single thread, no other hart runs this mm at this moment, and a
-  // hart that ran it earlier flushes when it next enters user space.
-  if (mm->ref == 1 && (mm->tfslots & (mm->tfslots - 1)) == 0)
-    return;
+  push_off();      // stay on this hart while "this hart" and "the others" matter
+  sfence_vma();
+  // The shortcut: with no other user of mm (one proc, at most one thread --
+  // the caller, who is in the kernel), no hart is running mm in user mode,
+  // and a hart that ran it before dropped its translations on the way out:
+  // uservec (trampoline.S) switches satp to the kernel page table and
+  // flushes on every trap, and there is no ASID to keep old entries alive.
+  // If traps ever stop flushing (no satp switch, or ASIDs), this shortcut
+  // must go.
+  int alone = mm->ref <= 1 && (mm->tfslots & (mm->tfslots - 1)) == 0;
   uint64 others = mm->harts & ~(1UL << cpuid());
-  if (others)
+  if (!alone && others)
     sbi_remote_sfence_vma(others, 0);
+  pop_off();
 }
 
 // Map thread trapframe tf at a free slot. Returns the slot, or -1.
@@ -293,18 +364,30 @@ mm_unmap_trapframe(struct mm *mm, int slot)
   release(&mm->lock);
 }
 
-// ---- copies between kernel and user memory --------------------------------
+// ---- the fault resolver, and copies between kernel and user memory --------
 
 static struct {
   uint64 cow_faults, cow_copied, cow_reclaimed, zero_fills;
 } counters;
 
+// May a mapping with PROT_* bits prot be accessed this way? RISC-V has no
+// write-only pages: a writable mapping is readable too.
+static int
+prot_allows(int prot, int access)
+{
+  if (access == ACCESS_WRITE)
+    return (prot & PROT_WRITE) != 0;
+  if (access == ACCESS_EXEC)
+    return (prot & PROT_EXEC) != 0;
+  return (prot & (PROT_READ | PROT_WRITE)) != 0;
+}
+
 // First touch of a page of a private mapping: a fresh zeroed page, if
 // the mapping's protection allows the access.
 static int
-zero_fill(struct mm *mm, struct vma *v, uint64 va, int write)
+zero_fill(struct mm *mm, struct vma *v, uint64 va, int access)
 {
-  if (v->prot == PROT_NONE || (write && !(v->prot & PROT_WRITE)))
+  if (!prot_allows(v->prot, access))
     return FAULT_BAD;
   void *page = kalloc();
   if (page == 0)
@@ -318,30 +401,11 @@ zero_fill(struct mm *mm, struct vma *v, uint64 va, int write)
   return FAULT_OK;
 }
 
-// The one fault resolver. A store to a PTE_COW page gets a private copy of
-// the page, or -- when no one else holds a reference any more -- simply
-// gets write permission back; the first touch of a private mmap'd page
-// gets a zeroed page (zero_fill). Returns FAULT_OK, FAULT_OOM (the copy needed
-// a page and none was free) or FAULT_BAD (a genuine access violation:
-// unmapped, not a user page, write to read-only). Caller holds mm->lock.
+// A store to a COW page: a private copy, or -- when no one else holds a
+// reference any more -- just write permission back.
 static int
-resolve_locked(struct mm *mm, uint64 va, int write)
+cow_resolve(struct mm *mm, pte_t *pte)
 {
-  if (va >= MAXVA)
-    return FAULT_BAD;
-  pte_t *pte = walk(mm->pagetable, PGROUNDDOWN(va), 0);
-  struct vma *v = vma_find(mm, va);
-  if ((pte == 0 || (*pte & PTE_V) == 0) && v)
-    return zero_fill(mm, v, PGROUNDDOWN(va), write);
-  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
-    return FAULT_BAD;
-  if (!write)
-    return (*pte & PTE_R) ? FAULT_OK : FAULT_BAD;
-  if (*pte & PTE_W)
-    return FAULT_OK;            // another thread resolved it first
-  if ((*pte & PTE_COW) == 0 || (v && !(v->prot & PROT_WRITE)))
-    return FAULT_BAD;           // really read-only: text, or mprotect'd
-
   __sync_fetch_and_add(&counters.cow_faults, 1);
   uint64 pa = PTE2PA(*pte);
   int flags = (PTE_FLAGS(*pte) | PTE_W) & ~PTE_COW;
@@ -356,18 +420,55 @@ resolve_locked(struct mm *mm, uint64 va, int write)
     return FAULT_OOM;
   memmove(copy, (void *)pa, PGSIZE);
   *pte = PA2PTE(copy) | flags;
-  kfree((void *)pa);            // our reference to the shared original
+  // Our reference to the shared original goes only after other threads of
+  // this mm, which may still read it through their TLBs, have dropped it.
+  struct gather g;
+  gather_init(&g, mm);
+  gather_page(&g, (void *)pa);
+  gather_flush(&g);
   __sync_fetch_and_add(&counters.cow_copied, 1);
-  // Other threads of this mm may still map the old page: make them re-walk.
-  mm_tlb_shootdown(mm);
   return FAULT_OK;
 }
 
+// The one fault resolver, for loads, stores and instruction fetches from
+// user mode and for the kernel's copies to and from user memory. The first
+// touch of a private mmap'd page gets a zeroed page (zero_fill); a store to
+// a PTE_COW page goes to cow_resolve. Returns FAULT_OK, FAULT_OOM (a page
+// was needed and none was free) or FAULT_BAD (a genuine access violation:
+// unmapped, not a user page, a guard page, an access the page or its
+// mapping does not allow). Caller holds mm->lock.
+static int
+resolve_locked(struct mm *mm, uint64 va, int access)
+{
+  if (va >= MAXVA)
+    return FAULT_BAD;
+  va = PGROUNDDOWN(va);
+  pte_t *pte = walk(mm->pagetable, va, 0);
+  struct vma *v = vma_find(mm, va);
+  if (v && va < v->start + (uint64)v->guard * PGSIZE)
+    return FAULT_BAD;           // a stack's guard page: never backed
+  if ((pte == 0 || (*pte & PTE_V) == 0) && v)
+    return zero_fill(mm, v, va, access);
+  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return FAULT_BAD;
+  // Present: the access is allowed (another thread resolved it first, or
+  // this hart's TLB was stale), or it is a store to a COW page, or it is bad.
+  if (access == ACCESS_READ)
+    return (*pte & PTE_R) ? FAULT_OK : FAULT_BAD;
+  if (access == ACCESS_EXEC)
+    return (*pte & PTE_X) ? FAULT_OK : FAULT_BAD;
+  if (*pte & PTE_W)
+    return FAULT_OK;
+  if ((*pte & PTE_COW) == 0 || (v && !(v->prot & PROT_WRITE)))
+    return FAULT_BAD;           // really read-only: text, or mprotect'd
+  return cow_resolve(mm, pte);
+}
+
 int
-mm_fault(struct mm *mm, uint64 va, int write)
+mm_fault(struct mm *mm, uint64 va, int access)
 {
   acquire(&mm->lock);
-  int r = resolve_locked(mm, va, write);
+  int r = resolve_locked(mm, va, access);
   release(&mm->lock);
   sfence_vma();
   return r;
@@ -380,9 +481,9 @@ mm_fault(struct mm *mm, uint64 va, int write)
 static uint64
 user_page(struct mm *mm, uint64 va, int write)
 {
-  int r = resolve_locked(mm, va, write);
+  int r = resolve_locked(mm, va, write ? ACCESS_WRITE : ACCESS_READ);
   if (r == FAULT_OOM) {
-    printf("pid %d: killed: out of memory for a copy-on-write page (va %p)\n",
+    printf("pid %d: killed: out of memory for a page (va %p)\n",
            myproc()->pid, (void *)va);
     setkilled();
   }

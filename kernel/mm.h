@@ -13,8 +13,11 @@ struct vma {
   uint64 start, end;       // end == 0: slot unused
   int prot;                // PROT_* bits
   int shared;              // MAP_SHARED: pages shared across fork, never COW
+  int guard;               // pages at the bottom never accessible (MAP_STACK: 1)
 };
-#define NVMA 32
+// One region per thread stack (its guard included) for every thread an mm
+// can have, plus the program's own mappings.
+#define NVMA (NTFSLOT + 32)
 
 struct mm {
   struct spinlock lock;    // protects everything below
@@ -41,12 +44,28 @@ int        mm_map_trapframe(struct mm *mm, struct trapframe *tf); // slot, or -1
 void       mm_unmap_trapframe(struct mm *mm, int slot);
 void       mm_activate(struct mm *mm);        // this hart is about to run in mm
 void       mm_counters(struct meminfo *mi);     // fault counters for meminfo()
-void       mm_tlb_shootdown(struct mm *mm);   // other harts drop mm's stale translations
+void       mm_tlb_shootdown(struct mm *mm);   // every hart drops mm's stale translations, now
 
-// The page-fault resolver (copy-on-write today): FAULT_OK when the access
-// at va can now be retried, FAULT_OOM, or FAULT_BAD for a real violation.
+// The page-fault resolver (copy-on-write, demand-zero): FAULT_OK when the
+// access at va can now be retried, FAULT_OOM, or FAULT_BAD for a real
+// violation. access says what the faulting instruction tried to do.
 enum { FAULT_OK = 0, FAULT_OOM = -2, FAULT_BAD = -1 };
-int mm_fault(struct mm *mm, uint64 va, int write);
+enum { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
+int mm_fault(struct mm *mm, uint64 va, int access);
+
+// Freeing pages that were mapped (mm.c): clear the PTEs, complete the TLB
+// flush on every hart that may cache them, and only then free the pages.
+// A gather list collects the pages in between; it flushes by itself when
+// full. Caller holds mm->lock (or is the last user of mm).
+#define GATHER_PAGES 32
+struct gather {
+  struct mm *mm;           // whose harts must flush before the pages go
+  int n;
+  void *pages[GATHER_PAGES];
+};
+void gather_init(struct gather *g, struct mm *mm);
+void gather_page(struct gather *g, void *pa);  // PTE already cleared: free after the flush
+void gather_flush(struct gather *g);           // flush every hart, then kfree the pages
 
 // mmap.c: anonymous mappings. Each returns -1 (mmap: (uint64)-1) on bad input.
 uint64 mm_mmap(struct mm *mm, uint64 addr, uint64 len, int prot, int flags);
@@ -56,7 +75,7 @@ int    mm_mprotect(struct mm *mm, uint64 addr, uint64 len, int prot);
 struct vma *vma_find(struct mm *mm, uint64 va);
 uint64 vma_lowest(struct mm *mm);     // lowest mapped address, or MMAP_TOP
 int    prot_to_pte(int prot);
-void   vmas_unmap_all(struct mm *mm);
+void   vmas_unmap_all(struct mm *mm, struct gather *g);
 
 // Copies between kernel and user memory of mm, checked: 0 or -1.
 int copyout(struct mm *mm, uint64 dstva, const void *src, uint64 len);

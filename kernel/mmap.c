@@ -8,6 +8,11 @@
 // them (the child maps the very same pages, never COW).
 // PROT_NONE pages keep their contents but lose PTE_U, so any user access
 // (and any copyin/copyout) faults: that is what makes a guard page.
+// MAP_STACK (weft's meaning: Linux's value, where it is only a hint) makes
+// the lowest page of a private mapping a guard that the resolver never
+// backs, whatever mprotect says: a thread stack and its guard are one vma.
+// Taking pages away follows mm.c's rule: clear the PTEs, flush every hart
+// (mm_tlb_shootdown), then free -- through a gather list.
 // Locking: mm->lock protects the vma array and the page table.
 
 #include "types.h"
@@ -94,7 +99,8 @@ find_gap(struct mm *mm, uint64 len)
   return 0;
 }
 
-// Cut the mapping containing addr in two at addr (no-op at an edge).
+// Cut the mapping containing addr in two at addr (no-op at an edge). The
+// guard pages at the bottom stay with the part they lie in.
 static int
 vma_split(struct mm *mm, uint64 addr)
 {
@@ -104,9 +110,13 @@ vma_split(struct mm *mm, uint64 addr)
   struct vma *upper = vma_slot(mm);
   if (upper == 0)
     return -1;
+  uint64 below = (addr - v->start) / PGSIZE;   // pages left in the lower part
   *upper = *v;
   upper->start = addr;
+  upper->guard = v->guard > below ? v->guard - below : 0;
   v->end = addr;
+  if (v->guard > below)
+    v->guard = below;
   return 0;
 }
 
@@ -132,10 +142,13 @@ mm_mmap(struct mm *mm, uint64 addr, uint64 len, int prot, int flags)
 {
   int share = flags & (MAP_SHARED | MAP_PRIVATE);
   if (len == 0 || len > MMAP_TOP || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-      (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS)) ||
+      (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_STACK)) ||
       !(flags & MAP_ANONYMOUS) || (share != MAP_SHARED && share != MAP_PRIVATE))
     return -1;
   len = PGROUNDUP(len);
+  // A stack is private and has at least one usable page above its guard.
+  if ((flags & MAP_STACK) && (share != MAP_PRIVATE || len < 2 * PGSIZE))
+    return -1;
 
   acquire(&mm->lock);
   uint64 start;
@@ -149,9 +162,12 @@ mm_mmap(struct mm *mm, uint64 addr, uint64 len, int prot, int flags)
     return -1;
   }
   *v = (struct vma){ .start = start, .end = start + len, .prot = prot,
-                     .shared = (share == MAP_SHARED) };
+                     .shared = (share == MAP_SHARED), .guard = (flags & MAP_STACK) ? 1 : 0 };
   if (v->shared && populate_shared(mm, v) < 0) {
-    unmappages(mm->pagetable, v->start, len / PGSIZE, 1);
+    struct gather g;
+    gather_init(&g, mm);
+    unmappages(mm->pagetable, v->start, len / PGSIZE, &g);
+    gather_flush(&g);
     v->end = 0;
     start = -1;
   }
@@ -184,27 +200,47 @@ mm_munmap(struct mm *mm, uint64 addr, uint64 len)
     release(&mm->lock);
     return -1;
   }
+  struct gather g;
+  gather_init(&g, mm);
   for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++) {
     if (v->end && addr <= v->start && v->end <= addr + len) {
-      unmappages(mm->pagetable, v->start, (v->end - v->start) / PGSIZE, 1);
+      unmappages(mm->pagetable, v->start, (v->end - v->start) / PGSIZE, &g);
       v->end = 0;
     }
   }
-  mm_tlb_shootdown(mm);
+  gather_flush(&g);
   release(&mm->lock);
   return 0;
 }
 
-// New permissions for one present page. A COW page stays read-only until
-// the resolver copies it, whatever the new protection allows.
+// New permissions for one present page of mapping v (v->prot already
+// changed). Write permission comes from the mapping, but a private page
+// that another address space may still map -- marked COW, or with more
+// than one reference (fork shares read-only pages without the mark) -- is
+// never made writable here: it becomes PTE_COW, and the fault resolver
+// copies it at the first store.
 static void
-reprotect_page(pte_t *pte, int prot)
+reprotect_page(struct vma *v, pte_t *pte)
 {
-  int cow = (*pte & PTE_COW) != 0;
-  int perm = prot_to_pte(prot);
-  if (cow)
+  uint64 pa = PTE2PA(*pte);
+  int perm = prot_to_pte(v->prot);
+  if (!v->shared && ((*pte & PTE_COW) || kref_count((void *)pa) > 1))
     perm = (perm & ~PTE_W) | PTE_COW;
-  *pte = PA2PTE(PTE2PA(*pte)) | perm | PTE_V;
+  *pte = PA2PTE(pa) | perm | PTE_V;
+}
+
+// Does [addr, end) lie wholly inside mappings? One step per mapping, not
+// per page: a mapping may span gigabytes.
+static int
+range_mapped(struct mm *mm, uint64 addr, uint64 end)
+{
+  while (addr < end) {
+    struct vma *v = vma_find(mm, addr);
+    if (v == 0)
+      return 0;
+    addr = v->end;
+  }
+  return 1;
 }
 
 int
@@ -215,36 +251,32 @@ mm_mprotect(struct mm *mm, uint64 addr, uint64 len, int prot)
   len = PGROUNDUP(len);
   acquire(&mm->lock);
   // Every page of the range must be mapped (Linux: ENOMEM otherwise).
-  for (uint64 va = addr; va < addr + len; va += PGSIZE) {
-    if (vma_find(mm, va) == 0) {
-      release(&mm->lock);
-      return -1;
-    }
-  }
-  if (split_range(mm, addr, len) < 0) {
+  if (!range_mapped(mm, addr, addr + len) || split_range(mm, addr, len) < 0) {
     release(&mm->lock);
     return -1;
   }
-  for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++)
-    if (v->end && addr <= v->start && v->end <= addr + len)
-      v->prot = prot;
-  for (uint64 va = addr; va < addr + len; va += PGSIZE) {
-    pte_t *pte = walk(mm->pagetable, va, 0);
-    if (pte && (*pte & PTE_V))
-      reprotect_page(pte, prot);
+  for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++) {
+    if (v->end == 0 || v->start < addr || addr + len < v->end)
+      continue;
+    v->prot = prot;
+    pte_t *pte;
+    for (uint64 va = v->start; (pte = walk_next(mm->pagetable, &va, v->end)) != 0;
+         va += PGSIZE)
+      reprotect_page(v, pte);
   }
+  // Permissions that got stricter must hold on every hart from now on.
   mm_tlb_shootdown(mm);
   release(&mm->lock);
   return 0;
 }
 
-// exit/exec: drop every mapping's pages.
+// The last mm_put: drop every mapping's pages onto g.
 void
-vmas_unmap_all(struct mm *mm)
+vmas_unmap_all(struct mm *mm, struct gather *g)
 {
   for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++) {
     if (v->end)
-      unmappages(mm->pagetable, v->start, (v->end - v->start) / PGSIZE, 1);
+      unmappages(mm->pagetable, v->start, (v->end - v->start) / PGSIZE, g);
     v->end = 0;
   }
 }

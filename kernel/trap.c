@@ -128,17 +128,17 @@ user_fault(uint64 scause)
   setkilled();
 }
 
-// A user page fault goes to the one resolver in mm.c; what it cannot fix
-// kills the process.
+// A user page fault -- load, store or instruction fetch -- goes to the one
+// resolver in mm.c; what it cannot fix kills the process.
 static void
 page_fault(struct thread *t, uint64 scause)
 {
   uint64 va = csr_read(stval);
-  int r = FAULT_BAD;
-  if (scause != EXC_INST_PAGE_FAULT)
-    r = mm_fault(t->proc->mm, va, scause == EXC_STORE_PAGE_FAULT);
+  int access = scause == EXC_STORE_PAGE_FAULT ? ACCESS_WRITE :
+               scause == EXC_INST_PAGE_FAULT ? ACCESS_EXEC : ACCESS_READ;
+  int r = mm_fault(t->proc->mm, va, access);
   if (r == FAULT_OOM) {
-    printf("pid %d tid %d (%s): killed: out of memory for a copy-on-write page "
+    printf("pid %d tid %d (%s): killed: out of memory for a page "
            "sepc %p stval %p\n", t->proc->pid, t->tid, t->proc->name,
            (void *)csr_read(sepc), (void *)va);
     setkilled();

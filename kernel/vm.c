@@ -1,8 +1,14 @@
 // vm.c: Sv39 page tables.
 //
 // Owns the kernel's page table (built once at boot, identical on every
-// hart) and the page-table primitives: walk() is the one function that
-// descends a page table; mappages/unmappages/pagetable_free are built on it.
+// hart) and the page-table primitives. Two ways in, one for each question:
+// walk() finds the PTE of one address; walk_next() steps through a range
+// and skips every missing page-table page whole, so a loop over a range
+// costs what is mapped, not what the range spans (a program with a page at
+// 0x3000000000 has a 192 GiB break). Every loop over a range of a page
+// table -- unmappages here, fork's copy_range and mprotect -- uses it.
+// Reading order: walk, walk_next, mappages, unmappages, pagetable_free,
+// then the kernel page table.
 // Locking: none here. The kernel page table never changes after boot; a user
 // page table is protected by its mm's lock (mm.c).
 
@@ -14,6 +20,8 @@
 #include "kalloc.h"
 #include "klib.h"
 #include "printf.h"
+#include "spinlock.h"
+#include "mm.h"
 
 pagetable_t kernel_pagetable;
 
@@ -56,6 +64,37 @@ walk(pagetable_t pt, uint64 va, int alloc)
   return &pt[PX(0, va)];
 }
 
+// The first present leaf PTE for an address in [*va, end), or 0 if there is
+// none; *va becomes that address. Where an upper-level entry is missing,
+// the whole 2 MiB or 1 GiB it would cover is skipped in one step.
+pte_t *
+walk_next(pagetable_t pt, uint64 *va, uint64 end)
+{
+  uint64 a = PGROUNDDOWN(*va);
+  if (end > MAXVA)
+    end = MAXVA;
+  while (a < end) {
+    pagetable_t table = pt;
+    int level = 2;
+    for (; level > 0; level--) {
+      pte_t e = table[PX(level, a)];
+      if ((e & PTE_V) == 0)
+        break;                  // nothing mapped anywhere under this entry
+      if (e & (PTE_R | PTE_W | PTE_X))
+        panic("walk_next: unexpected superpage");
+      table = (pagetable_t)PTE2PA(e);
+    }
+    if (level == 0 && (table[PX(0, a)] & PTE_V)) {
+      *va = a;
+      return &table[PX(0, a)];
+    }
+    // Move to the first address the next entry of this level covers.
+    uint64 span = 1UL << PXSHIFT(level);
+    a = (a & ~(span - 1)) + span;
+  }
+  return 0;
+}
+
 uint64
 walkaddr(pagetable_t pt, uint64 va)
 {
@@ -87,19 +126,22 @@ mappages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm)
 }
 
 // Remove the mappings of npages pages from va; pages that are not mapped
-// are skipped. With do_free, drop a reference to each physical page.
+// are skipped, missing page-table pages cost one step each. With a gather
+// list g, each page's reference goes on g: it is dropped only after g is
+// flushed, i.e. after every hart that may still hold the old translation
+// has dropped it (mm.c, "freeing pages"). Without g the pages are not ours
+// to free (the trampoline, a trapframe).
 void
-unmappages(pagetable_t pt, uint64 va, uint64 npages, int do_free)
+unmappages(pagetable_t pt, uint64 va, uint64 npages, struct gather *g)
 {
   if (va % PGSIZE)
     panic("unmappages: unaligned va");
-  for (uint64 i = 0; i < npages; i++) {
-    pte_t *pte = walk(pt, va + i * PGSIZE, 0);
-    if (pte == 0 || (*pte & PTE_V) == 0)
-      continue;
-    if (do_free)
-      kfree((void *)PTE2PA(*pte));
-    *pte = 0;
+  pte_t *pte;
+  for (uint64 a = va; (pte = walk_next(pt, &a, va + npages * PGSIZE)) != 0; a += PGSIZE) {
+    uint64 pa = PTE2PA(*pte);
+    *pte = 0;                   // first the translation goes ...
+    if (g)
+      gather_page(g, (void *)pa);   // ... the page only after the flush
   }
 }
 

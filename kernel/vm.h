@@ -1,5 +1,6 @@
-// vm.h: page tables (vm.c): the kernel's page table and the one Sv39 walk
-// every other page-table user goes through.
+// vm.h: page tables (vm.c): the kernel's page table and the Sv39 walks
+// every other page-table user goes through: walk() for one address,
+// walk_next() for a range.
 #ifndef WEFT_VM_H
 #define WEFT_VM_H
 
@@ -10,11 +11,17 @@ void        kvminithart(void);
 void        kvmmap(uint64 va, uint64 pa, uint64 sz, int perm);
 // Find the PTE for va; with alloc, create missing page-table pages.
 pte_t      *walk(pagetable_t pt, uint64 va, int alloc);
+// The next present leaf PTE in [*va, end), setting *va to its address, or 0;
+// skips missing page-table pages whole. Loop:
+//   for (va = start; (pte = walk_next(pt, &va, end)) != 0; va += PGSIZE)
+pte_t      *walk_next(pagetable_t pt, uint64 *va, uint64 end);
 // Physical address of a user page mapped at va, or 0.
 uint64      walkaddr(pagetable_t pt, uint64 va);
 int         mappages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
-// Remove npages mappings from va; with do_free, drop each page's reference.
-void        unmappages(pagetable_t pt, uint64 va, uint64 npages, int do_free);
+struct gather;
+// Remove npages mappings from va; with a gather list, queue each page to be
+// freed once every hart has flushed (mm.h); with 0, free nothing.
+void        unmappages(pagetable_t pt, uint64 va, uint64 npages, struct gather *g);
 pagetable_t pagetable_alloc(void);
 // Free every page-table page (leaves must already be unmapped).
 void        pagetable_free(pagetable_t pt);

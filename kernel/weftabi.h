@@ -25,6 +25,10 @@
 #define MAP_PRIVATE   0x02
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
+// Linux's value. weft: the mapping's lowest page is a guard page that no
+// access (nor mprotect) ever makes usable, so a thread stack and its guard
+// are one region. Private only, at least two pages.
+#define MAP_STACK     0x20000
 #define MAP_FAILED ((void *)-1)
 
 // One thread, as procinfo() reports it (one record per thread).

@@ -43,6 +43,9 @@ USERTESTS = {
     "mmapzero": 1, "mmapshared": 1, "mmapguard": 1, "mmapbad": 1,
     # the scheduler
     "rrfair": 1,
+    "mmapexec": 1, "mmapstack": 1, "sparsefork": 1, "munmaprace": 1, "sbrkrace": 1,
+    # (cow and threads labs)
+    "cowmprotect": 2, "threadstacks": 2,
 }
 
 # Graded test file -> {pytest function -> points}. test_usertest (one test

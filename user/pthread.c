@@ -3,9 +3,9 @@
 // the hooks that make malloc thread-safe. Linked into every user program, so
 // __tls_setup runs before every main().
 //
-// Memory of a created thread: one region from mmap (malloc when the kernel
-// has no mmap), laid out from low to high addresses as
-//   [guard page, PROT_NONE][stack ... grows down][struct pthread][TLS block]
+// Memory of a created thread: one MAP_STACK region from mmap (the kernel
+// keeps its lowest page a guard), laid out from low to high addresses as
+//   [guard page][stack ... grows down][struct pthread][TLS block]
 //                                                ^stack top     ^tp
 // The main thread's descriptor and TLS block sit in a static buffer (sbrk
 // when .tdata+.tbss are large). pthread_self() is tp - sizeof(struct pthread).
@@ -32,7 +32,6 @@ struct pthread {
   void *arg;
   void *retval;           // what start returned or pthread_exit was given
   int detached;           // nobody will join: the reaper frees us
-  int malloced;           // region came from malloc, not mmap
   char *region;           // whole allocation; 0 for the main thread
   uint64 region_len;
   struct pthread *next_detached;
@@ -192,10 +191,7 @@ region_free(struct pthread *t)
 {
   if (t->region == 0)
     return;                       // the main thread: nothing was allocated
-  if (t->malloced)
-    free(t->region);
-  else
-    munmap(t->region, t->region_len);
+  munmap(t->region, t->region_len);
 }
 
 // Free every detached thread that has finished.
@@ -233,31 +229,23 @@ add_detached(struct pthread *t)
   pthread_mutex_unlock(&reap_lock);
 }
 
-// Allocate guard + stack + descriptor + TLS; returns the descriptor or 0.
+// Allocate guard + stack + descriptor + TLS as one mapping; returns the
+// descriptor, or 0 when the kernel refuses (pthread_create: EAGAIN). There
+// is no fallback: a stack without a guard page would let an overflow
+// corrupt memory unnoticed.
 static struct pthread *
 region_alloc(uint64 stacksize)
 {
   uint64 len = PAGE + ROUND_UP(stacksize, PAGE) + ROUND_UP(tls_area_size(), PAGE);
-  int malloced = 0;
-  char *base = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base != MAP_FAILED) {
-    // The lowest page becomes the guard: overflowing the stack faults there
-    // instead of silently writing over whatever lies below.
-    if (mprotect(base, PAGE, PROT_NONE) < 0) {
-      munmap(base, len);
-      return 0;
-    }
-  } else {
-    // A kernel without mmap (an early lab stage): a heap stack, no guard.
-    base = malloc(len);
-    if (base == 0)
-      return 0;
-    malloced = 1;
-  }
+  // MAP_STACK: the lowest page is a guard the kernel never backs, so an
+  // overflowing stack faults there instead of writing over what lies below.
+  char *base = mmap(0, len, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (base == MAP_FAILED)
+    return 0;
   struct pthread *t = carve_tls(base, len);
   t->region = base;
   t->region_len = len;
-  t->malloced = malloced;
   return t;
 }
 

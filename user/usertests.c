@@ -149,6 +149,10 @@ static struct test tests[] = {
   { "mmapzero", t_mmapzero, 1, 1 },     { "mmapshared", t_mmapshared, 1, 1 },
   { "mmapguard", t_mmapguard, 1, 1 },   { "mmapbad", t_mmapbad, 1, 1 },
   { "rrfair", t_rrfair, 1, 1 },
+  { "mmapexec", t_mmapexec, 1, 1 },     { "cowmprotect", t_cowmprotect, 1, 1 },
+  { "sparsefork", t_sparsefork, 1, 1 }, { "munmaprace", t_munmaprace, 1, 1 },
+  { "sbrkrace", t_sbrkrace, 1, 1 },     { "threadstacks", t_threadstacks, 1, 1 },
+  { "mmapstack", t_mmapstack, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))

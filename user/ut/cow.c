@@ -522,3 +522,63 @@ t_cowcounters(void)
         (int)(m1.free_pages - m2.free_pages));
   CHECK(page[0] == 3, "parent's store of 3 reads back as %d", page[0]);
 }
+
+// A private page that is read-only (or PROT_NONE) when fork shares it must
+// still be copied before either side writes it, however mprotect changes
+// the mapping afterwards: a writable PTE on a page both processes map would
+// let each see the other's stores.
+static char *mp_page;
+static int mp_gate[2];
+
+static void
+mp_child_writes(void)
+{
+  CHECK(mprotect(mp_page, PGSIZE, PROT_READ | PROT_WRITE) == 0, "child: mprotect RW failed");
+  mp_page[0] = 'c';
+}
+
+static void
+mp_child_reads_after_parent_wrote(void)
+{
+  char c;
+  close(mp_gate[1]);
+  read(mp_gate[0], &c, 1);           // the parent has written by now
+  CHECK(mprotect(mp_page, PGSIZE, PROT_READ) == 0, "child: mprotect PROT_READ failed");
+  CHECK(mp_page[0] == 'a', "child sees %d at a private page the parent wrote after fork "
+        "and mprotect(RW), expected its own 'a'", mp_page[0]);
+}
+
+static void
+mprotect_round(int prot_at_fork)
+{
+  mp_page = mmap(0, PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(mp_page != MAP_FAILED, "mmap failed");
+  mp_page[0] = 'a';
+  CHECK(mprotect(mp_page, PGSIZE, prot_at_fork) == 0, "mprotect(%d) failed", prot_at_fork);
+
+  // The child makes its copy writable and writes: the parent keeps 'a'.
+  CHECK(run_child(mp_child_writes) == 0, "child that wrote after mprotect(RW) failed");
+  CHECK(mprotect(mp_page, PGSIZE, PROT_READ) == 0, "mprotect PROT_READ failed");
+  CHECK(mp_page[0] == 'a', "prot %d at fork: parent sees %d after the child's mprotect(RW) "
+        "and store, expected its own 'a'", prot_at_fork, mp_page[0]);
+  CHECK(mprotect(mp_page, PGSIZE, prot_at_fork) == 0, "mprotect(%d) failed", prot_at_fork);
+
+  // The parent makes its copy writable and writes: the child keeps 'a'.
+  CHECK(pipe(mp_gate) == 0, "pipe failed");
+  int pid = start_child(mp_child_reads_after_parent_wrote);
+  close(mp_gate[0]);
+  CHECK(mprotect(mp_page, PGSIZE, PROT_READ | PROT_WRITE) == 0, "mprotect RW failed");
+  mp_page[0] = 'p';
+  close(mp_gate[1]);
+  int st = -5;
+  CHECK(wait(&st) == pid && st == 0, "prot %d at fork: the child saw the parent's store "
+        "(status %d, expected 0)", prot_at_fork, st);
+  CHECK(munmap(mp_page, PGSIZE) == 0, "munmap failed");
+}
+
+void
+t_cowmprotect(void)
+{
+  mprotect_round(PROT_READ);
+  mprotect_round(PROT_NONE);
+}

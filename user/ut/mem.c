@@ -392,3 +392,47 @@ t_recursion(void)
 {
   expect_killed(child_recurses, "recursing 100 KiB deep on a one-page stack");
 }
+
+// ------------------------------------------------- a sparse address space
+
+// /sparse has one page at 0x3000000000, so its break spans 192 GiB. exec,
+// fork (five times) and exit of it must cost what is mapped, not what the
+// break spans: a kernel that walks [0, break) a page at a time takes
+// seconds per fork with interrupts off, and its clock stops meanwhile. So
+// the whole run must take under two seconds of real time (rdtime, 10 MHz),
+// and uptime must have counted at least half of that time.
+#define TIME_HZ 10000000UL
+#define TICK_HZ 100
+
+static uint64
+rdtime(void)
+{
+  uint64 t;
+  asm volatile("rdtime %0" : "=r"(t));
+  return t;
+}
+
+static void
+exec_sparse(void)
+{
+  char *argv[] = { "sparse", "5", 0 };
+  exec("sparse", argv);
+  printf("exec sparse failed\n");
+  exit(3);
+}
+
+void
+t_sparsefork(void)
+{
+  uint64 t0 = rdtime();
+  int ticks0 = uptime();
+  int st = run_child(exec_sparse);
+  uint64 real_ms = (rdtime() - t0) / (TIME_HZ / 1000);
+  int ticks = uptime() - ticks0;
+  CHECK(st == 0, "sparse 5 (fork a program with a page at 0x3000000000): expected "
+        "status 0, got %d", st);
+  CHECK(real_ms < 2000, "exec, 5 forks and exits of a sparse program took %d ms, "
+        "expected under 2000", (int)real_ms);
+  CHECK(ticks * (1000 / TICK_HZ) >= (int)real_ms / 2 - 20, "the clock stopped: %d ms "
+        "passed but uptime counted %d ticks", (int)real_ms, ticks);
+}

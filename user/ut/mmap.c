@@ -137,3 +137,90 @@ t_mmapbad(void)
   CHECK(mprotect(p, PGSIZE, 0x40) == -1, "mprotect with an unknown prot bit accepted");
   CHECK(munmap(p, 2 * PGSIZE) == 0, "munmap failed");
 }
+
+// Code in a private PROT_EXEC mapping runs. A page written first (then
+// fence.i, which user code must run after writing instructions) returns
+// 42 from `li a0, 42; ret`. An untouched page is demand-zero like any other:
+// the instruction fetch goes through the fault resolver, which maps a zero
+// page (one more zero fill), and executing zeros is an illegal instruction
+// that kills the child. A kernel that does not resolve instruction faults
+// kills the child too, but without the zero fill: that is what tells them
+// apart. A mapping without PROT_EXEC never runs code.
+static const uint32 ret42[] = { 0x02a00513, 0x00008067 };   // li a0, 42; ret
+static char *code_page;
+static void call_code(void) { ((int (*)(void))code_page)(); }
+
+static int
+run_code(char *page)
+{
+  memmove(page, ret42, sizeof(ret42));
+  asm volatile("fence.i" ::: "memory");
+  return ((int (*)(void))page)();
+}
+
+void
+t_mmapexec(void)
+{
+  int rwx = PROT_READ | PROT_WRITE | PROT_EXEC;
+  char *p = map(2 * PGSIZE, rwx, MAP_PRIVATE);
+  CHECK(run_code(p) == 42, "code written into a fresh RWX private page did not return 42");
+
+  code_page = p + PGSIZE;
+  uint64 before = zero_fills();
+  expect_killed(call_code, "executing an untouched private page (zeros: illegal instruction)");
+  uint64 fills = zero_fills() - before;
+  CHECK(fills >= 1, "executing an untouched PROT_EXEC page: expected the fault resolver to "
+        "zero-fill it (1 zero fill), got %d", (int)fills);
+  CHECK(munmap(p, 2 * PGSIZE) == 0, "munmap failed");
+
+  // Written while RW, then R X: runs; a RW page never does.
+  p = map(2 * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+  memmove(p, ret42, sizeof(ret42));
+  memmove(p + PGSIZE, ret42, sizeof(ret42));
+  CHECK(mprotect(p, PGSIZE, PROT_READ | PROT_EXEC) == 0, "mprotect R X failed");
+  asm volatile("fence.i" ::: "memory");
+  CHECK(((int (*)(void))p)() == 42, "code in a page made R X by mprotect did not return 42");
+  code_page = p + PGSIZE;
+  expect_killed(call_code, "executing a page mapped without PROT_EXEC");
+  CHECK(munmap(p, 2 * PGSIZE) == 0, "munmap failed");
+
+  // Never touched, PROT_EXEC only: the fault zero-fills it as well.
+  code_page = map(PGSIZE, PROT_EXEC, MAP_PRIVATE);
+  before = zero_fills();
+  expect_killed(call_code, "executing an untouched PROT_EXEC-only page");
+  CHECK(zero_fills() - before >= 1, "executing an untouched PROT_EXEC-only page: "
+        "expected a zero fill, got none");
+  CHECK(munmap(code_page, PGSIZE) == 0, "munmap failed");
+}
+
+// MAP_STACK: the lowest page of the mapping is a guard no access and no
+// mprotect makes usable; the pages above it are ordinary demand-zero ones.
+// Shared or single-page stacks are refused.
+static char *stack_guard;
+static void touch_stack_guard(void) { stack_guard[PGSIZE - 1] = 1; }
+
+void
+t_mmapstack(void)
+{
+  int rw = PROT_READ | PROT_WRITE;
+  CHECK(mmap(0, PGSIZE, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0) == MAP_FAILED,
+        "a one-page MAP_STACK mapping (all guard) accepted");
+  CHECK(mmap(0, 2 * PGSIZE, rw, MAP_SHARED | MAP_ANONYMOUS | MAP_STACK, -1, 0) == MAP_FAILED,
+        "a MAP_SHARED|MAP_STACK mapping accepted");
+  char *p = map(4 * PGSIZE, rw, MAP_PRIVATE | MAP_STACK);
+  stack_guard = p;
+  for(int i = 1; i < 4; i++)
+    CHECK(p[i * PGSIZE] == 0 && (p[i * PGSIZE] = i) == i, "stack page %d unusable", i);
+  expect_killed(touch_stack_guard, "writing the guard page of a MAP_STACK mapping");
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  write(fds[1], "x", 1);
+  int n = read(fds[0], p, 1);
+  close(fds[0]);
+  close(fds[1]);
+  CHECK(n == -1, "read() into a MAP_STACK guard page returned %d, expected -1", n);
+  CHECK(mprotect(p, 4 * PGSIZE, rw) == 0, "mprotect over the whole stack mapping failed");
+  expect_killed(touch_stack_guard, "writing the guard page after mprotect(RW)");
+  CHECK(p[3 * PGSIZE] == 3, "stack page 3 lost its contents after mprotect");
+  CHECK(munmap(p, 4 * PGSIZE) == 0, "munmap failed");
+}

@@ -62,6 +62,7 @@ void t_trampoline(void);
 void t_writetext(void);
 void t_stackguard(void);
 void t_recursion(void);
+void t_sparsefork(void);
 
 // ---- pipes, file descriptors, file system (ut/fs.c) ----
 void t_pipedata(void);
@@ -91,6 +92,7 @@ void t_cowtext(void);
 void t_cowoom(void);
 void t_cowexec(void);
 void t_cowcounters(void);
+void t_cowmprotect(void);
 
 // ---- the thread library: pthreads, TLS, futex (ut/thread.c) ----
 // spawn is declared only where "user/pthread.h" came first.
@@ -125,6 +127,13 @@ void t_mmapzero(void);
 void t_mmapshared(void);
 void t_mmapguard(void);
 void t_mmapbad(void);
+void t_mmapexec(void);
+void t_mmapstack(void);
+
+// ---- memory shared by threads: races with munmap/sbrk, stack guards (ut/mmthread.c) ----
+void t_munmaprace(void);
+void t_sbrkrace(void);
+void t_threadstacks(void);
 
 // ---- the scheduler (ut/sched.c) ----
 void t_rrfair(void);
