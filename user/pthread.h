@@ -8,6 +8,7 @@
 #define WEFT_PTHREAD_H
 
 // Error numbers the library returns (Linux's values).
+#define PTHREAD_ESRCH     3   // no such thread: never created, or already joined/freed
 #define PTHREAD_EAGAIN   11   // no memory or no thread slot
 #define PTHREAD_EBUSY    16   // trylock: already locked; destroy: in use
 #define PTHREAD_EINVAL   22   // bad argument, or thread not joinable
