@@ -455,14 +455,15 @@ static char *race_argv[] = { "echo", 0 };
 
 // Every breeder clones breeders, for ever. They all run on race_stack: none
 // ever returns, and what each one stores there is what every other stores,
-// so sharing it is harmless. With 63 of them the mm's trapframe slots are
-// full and each one spends its time inside clone(), where exec's stop of
-// the other threads must still catch it and the threads it creates.
+// so sharing it is harmless. Once the mm's trapframe slots are full, each
+// retries a tick later. exec's stop of the other threads must catch the
+// ones inside clone() and whatever they create.
 static int
 breeder(void *arg)
 {
   while(!spin_never)
-    clone_run(RACE_FLAGS, race_stack + sizeof(race_stack), 0, 0, breeder, 0);
+    if(clone_run(RACE_FLAGS, race_stack + sizeof(race_stack), 0, 0, breeder, 0) < 0)
+      sleep(1);
   return 0;
 }
 
