@@ -54,7 +54,6 @@ int    kill(int pid);
 int    killed(void);            // is the calling thread (or its process) killed?
 void   die(void) __attribute__((noreturn)); // act on killed(): end the thread or process
 void   setkilled(void);         // kill the calling process
-struct mm;
 // CLONE_CHILD_CLEARTID: zero t's tid word in mm, wake a waiter, forget it.
 void   thread_clear_child_tid(struct thread *t, struct mm *mm);
 void   procdump(void);          // ^P: every process and its threads

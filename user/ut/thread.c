@@ -451,13 +451,13 @@ slot_filler(void *arg)
 }
 
 // Another process takes most TCBs, so the system's thread table is full
-// first. It lives until the write end of `until` closes: when this test
-// process ends, however it ends.
+// first. Returns once it has them all. It lives until the write end of
+// `until` closes: when this test process ends, however it ends.
 static int
 start_tcb_filler(void)
 {
-  int until[2];
-  CHECK(pipe(until) == 0, "pipe failed");
+  int until[2], ready[2];
+  CHECK(pipe(until) == 0 && pipe(ready) == 0, "pipe failed");
   int pid = fork();
   CHECK(pid >= 0, "fork failed");
   if(pid == 0){
@@ -466,10 +466,15 @@ start_tcb_filler(void)
       if(clone_run(SLOT_FLAGS & ~CLONE_CHILD_CLEARTID, slot_stacks[i] + SLOT_STACK, 0,
                    &slot_word[i], slot_filler, 0) < 0)
         exit(2);
+    write(ready[1], "r", 1);
     read(until[0], buf, 1);
     exit(0);
   }
   close(until[0]);
+  close(ready[1]);
+  char c;
+  CHECK(read(ready[0], &c, 1) == 1, "the filler process could not start its threads");
+  close(ready[0]);
   return pid;
 }
 
@@ -517,7 +522,6 @@ t_threadslot(void)
 {
   slot_cycle("at the trapframe-slot limit of one mm");
   int filler = start_tcb_filler();
-  sleep(5);
   slot_cycle("at the system's thread-table limit");
   kill(filler);
   CHECK(wait(0) == filler, "the filler process was not reaped");
