@@ -173,6 +173,7 @@ exec(char *path, char **argv)
     return -1;
   }
   struct mm *old = p->mm;
+  thread_clear_child_tid(t, old);  // it names a word of the old program
   mm_unmap_trapframe(old, t->tfslot);
   t->tfslot = slot;
   p->mm = mm;

@@ -5,12 +5,17 @@
 // Linux's copy_process, clone decides resource by resource, one flag each,
 // whether the new task shares the caller's (reference +1) or gets a copy.
 //
+// Threads of a process are stopped one way only, stop_threads(), whether
+// for exit, exec or kill.
+//
 // Locking, always taken in this order:
 //   wait_lock  -- every proc's parent pointer; wait() sleeps on it
-//   p->lock    -- a proc's state, pid, killed/exiting/xstate, thread list
+//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, threads
 //   t->lock    -- a thread's state (thread.h)
-// Invariant: an ALIVE proc has nthreads >= 1; the last of its threads to
-// finish turns it into a ZOMBIE, and only its parent's wait() frees it.
+// Invariant: an ALIVE proc has nthreads >= 1. The last of its threads to
+// finish makes it DYING (in the same p->lock section that drops nthreads
+// to 0), releases its resources and makes it a ZOMBIE; only its parent's
+// wait() frees it.
 
 #include "types.h"
 #include "param.h"
@@ -27,6 +32,7 @@
 #include "trap.h"
 #include "exec.h"
 #include "weftabi.h"
+#include "sbi.h"
 #include "klib.h"
 #include "printf.h"
 
@@ -62,6 +68,7 @@ proc_alloc(void)
       p->pid = id_alloc();
       p->killed = 0;
       p->exiting = 0;
+      p->stopper = 0;
       p->xstate = 0;
       p->threads = 0;
       p->nthreads = 0;
@@ -103,6 +110,7 @@ proc_free(struct proc *p)
   p->name[0] = 0;
   p->killed = 0;
   p->exiting = 0;
+  p->stopper = 0;
   p->xstate = 0;
 }
 
@@ -150,12 +158,13 @@ clone_flags_valid(int flags)
   return 1;
 }
 
-// Put t on p's thread list. Fails if p is already on its way out.
+// Put t on p's thread list. Fails while a stop of p's threads is under way
+// (stop_threads) or p was killed: a thread added now would escape the stop.
 int
 proc_add_thread(struct proc *p, struct thread *t)
 {
   acquire(&p->lock);
-  if (p->exiting || p->killed) {
+  if (p->stopper || p->killed) {
     release(&p->lock);
     return -1;
   }
@@ -193,7 +202,8 @@ clone_undo_thread(struct thread *nt, struct mm *mm)
 int
 clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
 {
-  if (!clone_flags_valid(flags))
+  // A thread told to die makes nothing new: it dies on its way out.
+  if (!clone_flags_valid(flags) || killed())
     return -1;
   struct thread *me = mythread();
   struct proc *p = me->proc;
@@ -276,13 +286,25 @@ proc_remove_thread(struct proc *p, struct thread *t)
   return --p->nthreads;
 }
 
-// The last thread of p is leaving: release p's resources and let the
-// parent's wait() find a zombie.
+// init reaps every orphan, so the system cannot go on without it. Nothing
+// another program does can end init (kill refuses pid 1); if init ends by
+// itself (it called exit, or faulted), say so and power off with a failure
+// status. Not a panic: the kernel is intact, its first program is not.
+static void __attribute__((noreturn))
+init_ended(struct proc *p)
+{
+  printf("weft: init exited (status %d); nothing can run without it: power off\n",
+         p->xstate);
+  sbi_poweroff(1);
+}
+
+// p's last thread has left and p is DYING: release its resources, then let
+// the parent's wait() find a zombie.
 static void
 proc_finish(struct proc *p)
 {
   if (p == initproc)
-    panic("init exited");
+    init_ended(p);
   proc_drop_resources(p);
 
   acquire(&wait_lock);
@@ -294,27 +316,48 @@ proc_finish(struct proc *p)
   release(&wait_lock);
 }
 
+// CLONE_CHILD_CLEARTID: t is leaving the program that gave it this address.
+// Tell whoever waits on the word (pthread_join) -- write 0, wake one futex
+// waiter -- then forget it. thread_finish calls this as t ends, exec as t
+// moves to a new program (Linux's mm_release), so the address is only ever
+// used in the address space it belongs to.
+void
+thread_clear_child_tid(struct thread *t, struct mm *mm)
+{
+  uint64 addr = t->clear_child_tid;
+  int zero = 0;
+  t->clear_child_tid = 0;
+  if (addr && copyout(mm, addr, &zero, sizeof(zero)) == 0)
+    futex_wake_addr(mm, addr, 1);
+}
+
 // The calling thread leaves for good. value becomes the exit status if it
 // is the process's last thread and no exit() set one.
+// Order matters: a joiner that sees the tid word turn 0 may create a thread
+// at once, so the trapframe slot is returned first and the TCB is marked
+// `finishing` (thread_alloc waits for such a TCB instead of failing); the
+// word is cleared while t is still on p's list, so p->mm is still the mm
+// that word belongs to (an exec waits for us to leave before replacing it).
 static void __attribute__((noreturn))
 thread_finish(int value)
 {
   struct thread *t = mythread();
   struct proc *p = t->proc;
 
-  if (t->clear_child_tid) {
-    // How pthread_join learns a thread is gone: zero the tid word, wake waiters.
-    int zero = 0;
-    if (copyout(p->mm, t->clear_child_tid, &zero, sizeof(zero)) == 0)
-      futex_wake_addr(p->mm, t->clear_child_tid, 1);
-  }
   mm_unmap_trapframe(p->mm, t->tfslot);
   t->tfslot = -1;
+  acquire(&t->lock);
+  t->finishing = 1;
+  release(&t->lock);
+  thread_clear_child_tid(t, p->mm);
 
   acquire(&p->lock);
   int last = (proc_remove_thread(p, t) == 0);
-  if (last && !p->exiting)
-    p->xstate = value;
+  if (last) {
+    if (!p->exiting)
+      p->xstate = value;
+    p->state = PS_DYING;   // no thread left: not ALIVE any more
+  }
   release(&p->lock);
   wakeup(&p->nthreads);    // an exit() or exec() may wait for us
 
@@ -337,13 +380,22 @@ thread_told_to_die(struct thread *t)
   return k;
 }
 
-// Tell every thread of p except me to die; wake the sleepers so they notice.
-// Caller holds p->lock.
-static void
-kill_siblings(struct proc *p, struct thread *me)
+// The one way to stop the other threads of a process, for exit, exec and
+// kill. Every thread of p except keep is told to die (woken if asleep) and
+// ends at its next return to user space (die()). keep == 0 (kill) stops
+// them all and returns at once. Otherwise keep becomes p->stopper, so no
+// thread can join p meanwhile -- a sibling inside clone() gets -1 -- and we
+// sleep until keep is p's only thread: 0. With may_give_up (exec), return
+// -1 instead if keep is told to die meanwhile: a sibling's exit() or a
+// kill() took over, and two stops must not wait for each other. exit never
+// gives up. Caller holds p->lock.
+static int
+stop_threads(struct proc *p, struct thread *keep, int may_give_up)
 {
+  if (keep)
+    p->stopper = keep;
   for (struct thread *o = p->threads; o; o = o->next_in_proc) {
-    if (o == me)
+    if (o == keep)
       continue;
     acquire(&o->lock);
     o->killed = 1;
@@ -351,33 +403,34 @@ kill_siblings(struct proc *p, struct thread *me)
       make_runnable(o);
     release(&o->lock);
   }
+  if (keep == 0)
+    return 0;
+  while (p->nthreads > 1) {
+    if (may_give_up && killed())
+      return -1;
+    sleep(&p->nthreads, &p->lock);
+  }
+  return 0;
 }
 
-// Leave the caller as the only thread of its process (exec, exit).
-// Returns -1 if the caller was itself told to die meanwhile.
+// exec: leave the caller as the only thread of its process. Returns -1 if
+// the caller was itself told to die, before or while it waited.
 int
 proc_single_thread(void)
 {
   struct thread *me = mythread();
   struct proc *p = me->proc;
   acquire(&p->lock);
-  if (killed()) {
-    release(&p->lock);
-    return -1;
-  }
-  kill_siblings(p, me);
-  // A sibling calling exit() at the same time tells us to die too: then we
-  // give up (and die on the way out) instead of waiting for each other.
-  while (p->nthreads > 1 && !killed())
-    sleep(&p->nthreads, &p->lock);
-  int ok = (p->nthreads == 1);
+  int r = killed() ? -1 : stop_threads(p, me, 1);
+  if (p->stopper == me)
+    p->stopper = 0;      // our stop is over: threads may be created again
   release(&p->lock);
-  return ok ? 0 : -1;
+  return r;
 }
 
 // exit(): the whole process ends (Linux's exit_group). The first thread to
-// call it records the status and waits for its siblings to finish; a
-// thread that finds an exit already under way just finishes itself.
+// call it records the status and stops its siblings; a thread that finds
+// an exit already under way just finishes itself.
 void
 exit(int status)
 {
@@ -390,9 +443,7 @@ exit(int status)
   }
   p->exiting = 1;
   p->xstate = status;
-  kill_siblings(p, me);
-  while (p->nthreads > 1)
-    sleep(&p->nthreads, &p->lock);
+  stop_threads(p, me, 0);
   release(&p->lock);
   thread_finish(status);
 }
@@ -451,14 +502,16 @@ wait(uint64 user_status)
 }
 
 // Kill every thread of process pid; each dies at its next return to user.
+// -1 if there is no such live process, or it is one nobody may kill: init
+// (it reaps the orphans) and the kernel's own process.
 int
 kill(int pid)
 {
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
     acquire(&p->lock);
-    if (p->pid == pid && p->state == PS_ALIVE && !p->kernel) {
+    if (p->pid == pid && p->state == PS_ALIVE && !p->kernel && p != initproc) {
       p->killed = 1;
-      kill_siblings(p, 0);
+      stop_threads(p, 0, 0);
       release(&p->lock);
       return 0;
     }
@@ -544,6 +597,17 @@ thread_state_letter(enum thread_state s)
   }
 }
 
+static char *
+proc_state_name(enum proc_state s)
+{
+  switch (s) {
+  case PS_ALIVE: return "alive";
+  case PS_DYING: return "dying";
+  case PS_ZOMBIE: return "zombie";
+  default: return "?";
+  }
+}
+
 // ^P on the console: every process and its threads. Takes no locks, so it
 // works even when the kernel is wedged; what it prints may be slightly stale.
 void
@@ -553,8 +617,8 @@ procdump(void)
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
     if (p->state == PS_UNUSED || p->state == PS_EMBRYO)
       continue;
-    printf("pid %d %s %s threads %d\n", p->pid, p->name,
-           p->state == PS_ZOMBIE ? "zombie" : "alive", p->nthreads);
+    printf("pid %d %s %s threads %d\n", p->pid, p->name, proc_state_name(p->state),
+           p->nthreads);
     for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
       if (t->proc == p && t->state != TS_UNUSED)
         printf("  tid %d %c hart %d %s\n", t->tid, thread_state_letter(t->state), t->hart,
@@ -571,7 +635,9 @@ fill_record(struct procinfo *r, struct proc *p, struct thread *t)
   r->pid = p->pid;
   r->ppid = p->parent ? p->parent->pid : 0;
   r->nthreads = p->nthreads;
-  r->pstate = p->state == PS_ZOMBIE ? 'Z' : 'A';
+  // The ABI knows alive and zombie: a DYING proc has no thread left, so to a
+  // program it is already a zombie.
+  r->pstate = p->state == PS_ALIVE ? 'A' : 'Z';
   r->tid = t ? t->tid : 0;
   r->tstate = t ? thread_state_letter(t->state) : 'Z';
   r->hart = t ? t->hart : -1;
@@ -590,7 +656,7 @@ procinfo_fill(uint64 user_buf, int max)
   if (max < 0)
     return -1;
   for (struct proc *p = procs; p < &procs[NPROC] && n < max; p++) {
-    if (p->state != PS_ALIVE && p->state != PS_ZOMBIE)
+    if (p->state != PS_ALIVE && p->state != PS_DYING && p->state != PS_ZOMBIE)
       continue;
     int found = 0;
     for (struct thread *t = threads; t < &threads[NTHREAD] && n < max; t++) {
@@ -602,7 +668,7 @@ procinfo_fill(uint64 user_buf, int max)
         return -1;
       n++;
     }
-    if (!found && p->state == PS_ZOMBIE && n < max) {
+    if (!found && p->state != PS_ALIVE && n < max) {
       fill_record(&rec, p, 0);
       if (copyout(mm, user_buf + n * sizeof(rec), &rec, sizeof(rec)) < 0)
         return -1;

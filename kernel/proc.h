@@ -5,7 +5,9 @@
 
 #include "spinlock.h"
 
-enum proc_state { PS_UNUSED, PS_EMBRYO, PS_ALIVE, PS_ZOMBIE };
+// ALIVE: has at least one thread. DYING: its last thread has left and is
+// releasing its resources. ZOMBIE: only the exit status is left for wait().
+enum proc_state { PS_UNUSED, PS_EMBRYO, PS_ALIVE, PS_DYING, PS_ZOMBIE };
 
 struct mm;
 struct fdtable;
@@ -19,7 +21,8 @@ struct proc {
   enum proc_state state;
   int pid;
   int killed;               // every thread dies at its next return to user
-  int exiting;              // exit() under way: no new threads
+  int exiting;              // exit() under way: its xstate stands
+  struct thread *stopper;   // thread stopping all the others (exit, exec): no new threads
   int kernel;               // the kernel's own process (kthreads): cannot be killed
   int xstate;               // exit status for the parent's wait()
   struct thread *threads;   // list of its live threads (thread.next_in_proc)
@@ -39,7 +42,7 @@ extern struct proc procs[NPROC];
 
 void   procinit(void);
 struct proc *proc_alloc(void);                       // EMBRYO proc, new pid, or 0
-int    proc_add_thread(struct proc *p, struct thread *t);   // -1 if p is exiting
+int    proc_add_thread(struct proc *p, struct thread *t);   // -1 if p is being stopped
 int    proc_remove_thread(struct proc *p, struct thread *t); // threads left; p->lock held
 void   userinit(void);
 struct proc *myproc(void);
@@ -51,6 +54,8 @@ int    kill(int pid);
 int    killed(void);            // is the calling thread (or its process) killed?
 void   die(void) __attribute__((noreturn)); // act on killed(): end the thread or process
 void   setkilled(void);         // kill the calling process
+// CLONE_CHILD_CLEARTID: zero t's tid word in mm, wake a waiter, forget it.
+void   thread_clear_child_tid(struct thread *t, struct mm *mm);
 void   procdump(void);          // ^P: every process and its threads
 int    procinfo_fill(uint64 user_buf, int max);
 

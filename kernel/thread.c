@@ -7,6 +7,9 @@
 // Locking: t->lock protects a thread's state (see thread.h); id_lock the
 // id counter.
 // Invariant: a thread in state UNUSED owns no trapframe page.
+// A thread that has told its joiner it is gone (thread_finish) still runs
+// on its kernel stack for a moment; its TCB is marked `finishing` and
+// thread_alloc waits for it rather than report the table full.
 
 #include "types.h"
 #include "param.h"
@@ -49,18 +52,33 @@ id_alloc(void)
   return id;
 }
 
+// An UNUSED TCB, locked, or 0; *finishing counts the TCBs about to be UNUSED.
+static struct thread *
+take_unused(int *finishing)
+{
+  *finishing = 0;
+  for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
+    acquire(&t->lock);
+    if (t->state == TS_UNUSED)
+      return t;
+    *finishing += t->finishing;
+    release(&t->lock);
+  }
+  return 0;
+}
+
 struct thread *
 thread_alloc(struct proc *p, int tid)
 {
   struct thread *t;
-  for (t = threads; t < &threads[NTHREAD]; t++) {
-    acquire(&t->lock);
-    if (t->state == TS_UNUSED)
-      break;
-    release(&t->lock);
+  int finishing;
+  // A full table with finishing threads in it is full only for a moment:
+  // let them leave (boot has no thread to yield and no finishing ones).
+  while ((t = take_unused(&finishing)) == 0) {
+    if (finishing == 0 || mythread() == 0)
+      return 0;
+    yield();
   }
-  if (t == &threads[NTHREAD])
-    return 0;
 
   t->trapframe = kalloc();
   if (t->trapframe == 0) {
@@ -72,6 +90,7 @@ thread_alloc(struct proc *p, int tid)
   t->tid = tid;
   t->proc = p;
   t->killed = 0;
+  t->finishing = 0;
   t->chan = 0;
   t->hart = -1;
   t->tfslot = -1;
@@ -100,6 +119,7 @@ thread_reap(struct thread *t)
   t->tid = 0;
   t->chan = 0;
   t->killed = 0;
+  t->finishing = 0;
   t->hart = -1;
   t->state = TS_UNUSED;
 }

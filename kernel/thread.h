@@ -38,6 +38,7 @@ struct thread {
   enum thread_state state;
   void *chan;                 // sleeping on chan, when SLEEPING
   int killed;                 // die at the next return to user space
+  int finishing;              // in thread_finish: UNUSED in a moment
   int tid;
   int hart;                   // hart running it or that last did; -1 never ran
 
@@ -76,7 +77,7 @@ extern struct thread threads[NTHREAD];
 void   threadinit(void);
 int    id_alloc(void);                        // next pid/tid (one number space)
 // An EMBRYO thread of p with its own trapframe page, or 0. The scheduler
-// ignores it until the caller makes it RUNNABLE.
+// ignores it until the caller makes it RUNNABLE. May yield (see thread.c).
 struct thread *thread_alloc(struct proc *p, int tid);
 void   thread_reap(struct thread *t);         // -> UNUSED; caller holds t->lock
 struct thread *mythread(void);

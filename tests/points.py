@@ -16,6 +16,7 @@ USERTESTS = {
     # processes, kill, scheduling
     "exitwait": 1, "killspin": 1, "killbad": 1, "killpipe": 1,
     "killsleep": 1, "orphan": 1, "preempt": 1, "forkmem": 1, "forkall": 1,
+    "killinit": 1, "exitrecords": 1,
     # user memory and the address space
     "copyin": 1, "copyout": 1, "copyinstr": 1, "sbrkgrow": 1, "sbrkhuge": 1,
     "sbrkshrink": 1, "sbrkfreed": 1, "sbrkneg": 1, "readkernel": 1,
@@ -38,7 +39,8 @@ USERTESTS = {
     "threadjoin": 2, "threadmutex": 2, "threadtls": 2, "threadguard": 2,
     "threadfutex": 2, "threadcond": 2, "threadexit": 2, "threadexec": 2,
     "threadfork": 2, "threadclone": 2, "threadfiles": 2, "threadvm": 2,
-    "threadwait": 2,
+    "threadwait": 2, "threadexecrace": 2, "threadexectid": 2, "threadslot": 2,
+    "threadjoinbad": 2,
     # mmap/munmap/mprotect (outside the labs)
     "mmapzero": 1, "mmapshared": 1, "mmapguard": 1, "mmapbad": 1,
     # the scheduler

@@ -10,9 +10,15 @@
 // The main thread's descriptor and TLS block sit in a static buffer (sbrk
 // when .tdata+.tbss are large). pthread_self() is tp - sizeof(struct pthread).
 //
-// Locking: reap_lock (a mutex) guards the list of detached threads; heap_lock
-// guards malloc's free list. A thread never frees its own region: it is still
-// running on that stack when it ends. The kernel zeroes tid_word only when the
+// Every thread pthread_create made is on the `created` list until its region
+// is freed, so join and detach look a handle up there before they read the
+// descriptor: a stale handle (joined already, a detached thread freed)
+// points at unmapped memory and gets ESRCH instead of a crash.
+//
+// Locking: list_lock (a mutex) guards the `created` list and each listed
+// descriptor's detached/joining flags; heap_lock guards malloc's free list.
+// A thread never frees its own region: it is still running on that stack
+// when it ends. The kernel zeroes tid_word only when the
 // thread is gone for good (CLONE_CHILD_CLEARTID), so whoever sees tid_word == 0
 // -- a joiner, or the reaper of detached threads -- may unmap the region.
 // Invariant: tid_word == 0 is the one and only "region may be freed" signal.
@@ -32,9 +38,10 @@ struct pthread {
   void *arg;
   void *retval;           // what start returned or pthread_exit was given
   int detached;           // nobody will join: the reaper frees us
+  int joining;            // a pthread_join is waiting for us: no second one
   char *region;           // whole allocation; 0 for the main thread
   uint64 region_len;
-  struct pthread *next_detached;
+  struct pthread *next;   // on the `created` list
 } __attribute__((aligned(16)));
 
 // The TLS template, from user/user.ld.
@@ -143,6 +150,7 @@ current(void)
 
 // The main thread's block, when the program's TLS is small.
 static char main_tls_buf[512] __attribute__((aligned(16)));
+static struct pthread *main_thread;   // its descriptor; never on the `created` list
 
 // Called by _start before main. Uses neither malloc nor any lock.
 void
@@ -160,6 +168,7 @@ __tls_setup(void)
   }
   struct pthread *d = carve_tls(base, len);
   d->tid = gettid();
+  main_thread = d;
   asm volatile("mv tp, %0" : : "r"(d + 1) : "memory");
 }
 
@@ -181,10 +190,10 @@ __malloc_unlock(void)
   pthread_mutex_unlock(&heap_lock);
 }
 
-// ---- thread regions and the detached list ---------------------------------
+// ---- thread regions and the list of created threads -------------------------
 
-static pthread_mutex_t reap_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct pthread *detached_list;
+static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pthread *created;       // linked through ->next
 
 static void
 region_free(struct pthread *t)
@@ -194,39 +203,59 @@ region_free(struct pthread *t)
   munmap(t->region, t->region_len);
 }
 
+// Is t a descriptor on the list? Caller holds list_lock.
+static int
+listed(struct pthread *t)
+{
+  for (struct pthread *l = created; l; l = l->next)
+    if (l == t)
+      return 1;
+  return 0;
+}
+
+static void
+list_add(struct pthread *t)
+{
+  pthread_mutex_lock(&list_lock);
+  t->next = created;
+  created = t;
+  pthread_mutex_unlock(&list_lock);
+}
+
+// Take t off the list. Caller holds list_lock.
+static void
+unlist(struct pthread *t)
+{
+  struct pthread **link = &created;
+  while (*link != t)
+    link = &(*link)->next;
+  *link = t->next;
+}
+
 // Free every detached thread that has finished.
 static void
 reap_detached(void)
 {
   struct pthread *done = 0;
-  pthread_mutex_lock(&reap_lock);
-  struct pthread **link = &detached_list;
+  pthread_mutex_lock(&list_lock);
+  struct pthread **link = &created;
   while (*link) {
     struct pthread *t = *link;
-    if (LOAD(&t->tid_word) == 0) {
-      *link = t->next_detached;
-      t->next_detached = done;
+    if (t->detached && LOAD(&t->tid_word) == 0) {
+      *link = t->next;
+      t->next = done;
       done = t;
     } else {
-      link = &t->next_detached;
+      link = &t->next;
     }
   }
-  pthread_mutex_unlock(&reap_lock);
+  pthread_mutex_unlock(&list_lock);
   // Unmap after unlocking: other threads need not wait for the system calls.
   while (done) {
     struct pthread *t = done;
-    done = t->next_detached;
+    done = t->next;
     region_free(t);
   }
-}
-
-static void
-add_detached(struct pthread *t)
-{
-  pthread_mutex_lock(&reap_lock);
-  t->next_detached = detached_list;
-  detached_list = t;
-  pthread_mutex_unlock(&reap_lock);
 }
 
 // Allocate guard + stack + descriptor + TLS as one mapping; returns the
@@ -283,15 +312,20 @@ pthread_create(pthread_t *out, const pthread_attr_t *attr,
   t->arg = arg;
   t->detached = attr && attr->detachstate == PTHREAD_CREATE_DETACHED;
 
-  // tid_word gets the tid before the child can run (CLONE_PARENT_SETTID).
+  // Listed before it runs, so it may detach itself at once. tid_word is
+  // not 0 meanwhile (0 would let the reaper free it); clone replaces it
+  // with the tid before the child can run (CLONE_PARENT_SETTID).
+  t->tid_word = -1;
+  list_add(t);
   int tid = clone_run(THREAD_FLAGS, t, t + 1, &t->tid_word, thread_main, t);
   if (tid < 0) {
+    pthread_mutex_lock(&list_lock);
+    unlist(t);
+    pthread_mutex_unlock(&list_lock);
     region_free(t);
     return PTHREAD_EAGAIN;
   }
   STORE(&t->tid, tid);
-  if (t->detached)
-    add_detached(t);
   *out = t;
   return 0;
 }
@@ -306,18 +340,35 @@ pthread_exit(void *retval)
   thread_exit(0);
 }
 
+// The errors pthread.h promises, checked in this order. Only a listed
+// descriptor is ever read: t may point at memory freed long ago.
 int
 pthread_join(pthread_t t, void **retval)
 {
-  if (t == 0 || t->region == 0 || t->detached)
-    return PTHREAD_EINVAL;
   if (t == current())
     return PTHREAD_EDEADLK;
+  if (t == main_thread)
+    return PTHREAD_EINVAL;            // the kernel does not report its end
+  pthread_mutex_lock(&list_lock);
+  int err = 0;
+  if (!listed(t))
+    err = PTHREAD_ESRCH;
+  else if (t->detached || t->joining)
+    err = PTHREAD_EINVAL;
+  else
+    t->joining = 1;
+  pthread_mutex_unlock(&list_lock);
+  if (err)
+    return err;
+
   int tid;
   while ((tid = LOAD(&t->tid_word)) != 0)
     futex_sleep(&t->tid_word, tid);   // returns at once if it changed already
   if (retval)
     *retval = t->retval;
+  pthread_mutex_lock(&list_lock);
+  unlist(t);
+  pthread_mutex_unlock(&list_lock);
   region_free(t);
   reap_detached();
   return 0;
@@ -326,13 +377,17 @@ pthread_join(pthread_t t, void **retval)
 int
 pthread_detach(pthread_t t)
 {
-  if (t == 0 || t->detached)
-    return PTHREAD_EINVAL;
-  t->detached = 1;
-  if (t->region)              // the main thread owns no region to free
-    add_detached(t);
-  reap_detached();            // it may be finished already
-  return 0;
+  int err = 0;
+  pthread_mutex_lock(&list_lock);
+  if (t != main_thread && !listed(t))
+    err = PTHREAD_ESRCH;
+  else if (t->detached || t->joining)
+    err = PTHREAD_EINVAL;
+  else
+    t->detached = 1;                  // the main thread's region is not ours to free
+  pthread_mutex_unlock(&list_lock);
+  reap_detached();                    // it may be finished already
+  return err;
 }
 
 pthread_t

@@ -8,6 +8,7 @@
 #define WEFT_PTHREAD_H
 
 // Error numbers the library returns (Linux's values).
+#define PTHREAD_ESRCH     3   // no such thread: never created, or already joined/freed
 #define PTHREAD_EAGAIN   11   // no memory or no thread slot
 #define PTHREAD_EBUSY    16   // trylock: already locked; destroy: in use
 #define PTHREAD_EINVAL   22   // bad argument, or thread not joinable
@@ -54,10 +55,21 @@ typedef int pthread_spinlock_t;         // 0 free, 1 held
 // Threads.
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
                    void *(*start)(void *), void *arg);
+// Wait for thread to end, store what it returned in *retval (if retval is
+// not 0) and free it: 0. Errors, when it cannot be joined:
+//   EDEADLK  thread is the caller;
+//   EINVAL   thread is detached, is the main thread (weft cannot tell when it
+//            ends), or another thread is already joining it;
+//   ESRCH    no such thread: 0, never created, already joined, or a detached
+//            thread already freed. A handle is valid until its thread is
+//            joined or, detached, has ended: after that its memory may hold
+//            a new thread, which the old handle would then name.
 int pthread_join(pthread_t thread, void **retval);
 void pthread_exit(void *retval) __attribute__((noreturn));
 pthread_t pthread_self(void);
 int pthread_equal(pthread_t a, pthread_t b);
+// Nobody will join thread: it is freed once it ends. 0; EINVAL if it is
+// already detached or being joined; ESRCH as for pthread_join.
 int pthread_detach(pthread_t thread);
 int pthread_gettid(pthread_t thread);   // weft: the kernel tid of a thread
 

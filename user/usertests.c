@@ -113,7 +113,8 @@ struct test {
 
 static struct test tests[] = {
   { "exitwait", t_exitwait, 1, 1 },     { "killspin", t_killspin, 1, 1 },
-  { "killbad", t_killbad, 1, 1 },       { "killpipe", t_killpipe, 1, 1 },
+  { "killbad", t_killbad, 1, 1 },       { "killinit", t_killinit, 1, 1 },
+  { "exitrecords", t_exitrecords, 1, 0 },       { "killpipe", t_killpipe, 1, 1 },
   { "killsleep", t_killsleep, 1, 1 },   { "orphan", t_orphan, 1, 1 },
   { "preempt", t_preempt, 1, 1 },       { "forkmem", t_forkmem, 1, 1 },
   { "forkall", t_forkall, 1, 1 },       { "copyin", t_copyin, 1, 1 },
@@ -145,7 +146,9 @@ static struct test tests[] = {
   { "threadfutex", t_threadfutex, 1, 1 }, { "threadclone", t_threadclone, 1, 1 },
   { "threadfiles", t_threadfiles, 1, 1 }, { "threadvm", t_threadvm, 1, 1 },
   { "threadcond", t_threadcond, 1, 1 }, { "threadwait", t_threadwait, 1, 1 },
-  { "threadexec", t_threadexec, 1, 1 },
+  { "threadexec", t_threadexec, 1, 1 },  { "threadslot", t_threadslot, 1, 1 },
+  { "threadjoinbad", t_threadjoinbad, 1, 1 },
+  { "threadexecrace", t_threadexecrace, 1, 1 }, { "threadexectid", t_threadexectid, 1, 1 },
   { "mmapzero", t_mmapzero, 1, 1 },     { "mmapshared", t_mmapshared, 1, 1 },
   { "mmapguard", t_mmapguard, 1, 1 },   { "mmapbad", t_mmapbad, 1, 1 },
   { "rrfair", t_rrfair, 1, 1 },
@@ -238,6 +241,8 @@ main(int argc, char *argv[])
       printf("%s %s\n", tests[i].name, tests[i].quick ? "quick" : "slow");
     exit(0);
   }
+  if(argc == 3 && strcmp(argv[1], "-x") == 0)
+    exec_helper(argv[2]);          // a test exec'd us (ut/task.c)
   if(argc == 2 && strcmp(argv[1], "-q") == 0)
     quick_only = 1;
   else if(argc == 2)

@@ -162,6 +162,21 @@ t_killbad(void)
   CHECK(kill(0x7ffffff0) == -1, "kill(0x7ffffff0): expected -1");
 }
 
+// init (pid 1) reaps every orphan: nobody may kill it. Before the fix kill
+// returned 0 and the kernel panicked when init died.
+void
+t_killinit(void)
+{
+  CHECK(kill(1) == -1, "kill(1): expected -1 (init cannot be killed)");
+  sleep(5);
+  static struct procinfo recs[NTHREAD + NPROC];
+  int n = procinfo(recs, NTHREAD + NPROC), init_alive = 0;
+  for(int i = 0; i < n; i++)
+    init_alive |= recs[i].pid == 1 && recs[i].pstate == 'A';
+  CHECK(init_alive, "init (pid 1) is not alive 5 ticks after kill(1)");
+  t_orphan();                  // init still reaps orphans
+}
+
 // The child says it is ready on one pipe, then blocks in read or sleep.
 static void
 kill_blocked_child(int in_sleep)
@@ -368,4 +383,78 @@ t_outofmemory(void)
   char *p = sbrk(PGSIZE);
   CHECK(p != FAILED_PTR, "sbrk after running out of memory failed");
   p[0] = 1;
+}
+
+// ------------------------------------------ what procinfo shows during exit
+
+enum { REC_ROUNDS = 20, REC_CHILDREN = 3 };
+static struct procinfo exit_recs[NTHREAD + NPROC];
+
+// Holds an unlinked file with data, so closing it at exit frees disk blocks
+// and takes a while (the proc is between its last thread and ZOMBIE then).
+static void
+exit_slowly(int go)
+{
+  char name[] = "exitrecX";
+  name[7] = '0' + getpid() % 10;
+  int fd = open(name, O_CREATE | O_RDWR);
+  if(fd < 0 || write(fd, buf, 4096) != 4096 || unlink(name) < 0)
+    exit(2);
+  char c;
+  read(go, &c, 1);             // until the parent closes the pipe
+  exit(0);
+}
+
+// Count records of pids[] that show an alive process without threads.
+static int
+alive_without_threads(int *pids, int *seen)
+{
+  int n = procinfo(exit_recs, NTHREAD + NPROC), bad = 0;
+  for(int i = 0; i < n; i++)
+    for(int k = 0; k < REC_CHILDREN; k++)
+      if(exit_recs[i].pid == pids[k]){
+        seen[k] = 1;
+        if(exit_recs[i].pstate == 'A' && exit_recs[i].nthreads < 1)
+          bad++;
+      }
+  return bad;
+}
+
+// A process is alive only while it has a thread: procinfo never reports
+// pstate 'A' with nthreads 0, also while exiting processes free their files.
+void
+t_exitrecords(void)
+{
+  for(int round = 0; round < REC_ROUNDS; round++){
+    int go[2], pids[REC_CHILDREN];
+    CHECK(pipe(go) == 0, "pipe failed");
+    for(int k = 0; k < REC_CHILDREN; k++){
+      pids[k] = fork();
+      CHECK(pids[k] >= 0, "fork failed");
+      if(pids[k] == 0){
+        close(go[1]);
+        exit_slowly(go[0]);
+      }
+    }
+    close(go[0]);
+    sleep(2);
+    close(go[1]);              // all children exit now
+    int bad = 0, reaped = 0;
+    for(int polls = 0; reaped < REC_CHILDREN && polls < 100000; polls++){
+      int seen[REC_CHILDREN] = { 0 };
+      bad += alive_without_threads(pids, seen);
+      if(polls % 64 == 63){
+        int st;
+        int w = wait(&st);       // blocks only until the next child is a zombie
+        CHECK(w > 0 && st == 0, "round %d: child %d ended with status %d", round, w, st);
+        reaped++;
+      }
+    }
+    while(reaped < REC_CHILDREN){
+      CHECK(wait(0) > 0, "round %d: a child is missing", round);
+      reaped++;
+    }
+    CHECK(bad == 0, "round %d: procinfo showed %d records of an exiting process as alive "
+          "('A') with 0 threads", round, bad);
+  }
 }

@@ -445,3 +445,129 @@ t_threadwait(void)
   pthread_join(a, 0);
   pthread_join(b, 0);
 }
+
+// ------------------------------------- exec while a thread creates threads
+
+#define RACE_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+enum { RACE_ROUNDS = 50 };
+static char race_stack[1024] __attribute__((aligned(16)));
+static char *race_argv[] = { "echo", 0 };
+
+// Every breeder clones breeders, for ever. They all run on race_stack: none
+// ever returns, and what each one stores there is what every other stores,
+// so sharing it is harmless. Once the mm's trapframe slots are full, each
+// retries a tick later. exec's stop of the other threads must catch the
+// ones inside clone() and whatever they create.
+static int
+breeder(void *arg)
+{
+  while(!spin_never)
+    if(clone_run(RACE_FLAGS, race_stack + sizeof(race_stack), 0, 0, breeder, 0) < 0)
+      sleep(1);
+  return 0;
+}
+
+static void
+exec_race_child(void)
+{
+  int p[2];
+  if(pipe(p) < 0)
+    exit(44);
+  close(1);
+  if(dup(p[1]) != 1)               // echo's empty line goes into the pipe
+    exit(44);
+  if(clone_run(RACE_FLAGS, race_stack + sizeof(race_stack), 0, 0, breeder, 0) < 0)
+    exit(45);
+  sleep(1);
+  exec("/echo", race_argv);
+  exit(43);
+}
+
+// exec() must end every other thread, also those that are inside clone()
+// while it stops them and those they create meanwhile.
+void
+t_threadexecrace(void)
+{
+  for(int round = 0; round < RACE_ROUNDS; round++){
+    int pid = start_child(exec_race_child);
+    int st = wait_bounded(pid, 300);
+    CHECK(st != TIMED_OUT, "round %d: exec while threads create threads: the process was "
+          "still alive after 300 ticks (exec never finished stopping the other threads)",
+          round);
+    CHECK(st == 0, "round %d: exec /echo while threads create threads: status %d, expected "
+          "0 (43: exec returned, 44: no pipe, 45: clone failed)", round, st);
+  }
+}
+
+// ------------------------------------------- CLONE_CHILD_CLEARTID and exec
+
+#define CANARY 0x5eed1e55
+// The exec'd program is usertests again, so this word has the same address
+// in the old and the new image; the new image starts with the canary here.
+static int exectid_word = CANARY;
+static char exectid_stack[1024] __attribute__((aligned(16)));
+static char *exectid_argv[] = { "usertests", "-x", "exectid", 0 };
+
+static int
+exectid_thread(void *arg)
+{
+  exec("/usertests", exectid_argv);
+  return 43;
+}
+
+static void
+exectid_child(void)
+{
+  int flags = RACE_FLAGS | CLONE_CHILD_CLEARTID;
+  if(clone_run(flags, exectid_stack + sizeof(exectid_stack), 0, &exectid_word,
+               exectid_thread, 0) < 0)
+    exit(45);
+  for(;;)
+    sleep(100);                    // exec in the thread ends us
+}
+
+static void *
+exectid_watch(void *arg)
+{
+  int sleeping;
+  for(int tries = 0; tries < 200 && count_threads(getpid(), &sleeping) > 1; tries++)
+    sleep(1);
+  if(count_threads(getpid(), &sleeping) > 1)
+    exit(46);
+  exit(__atomic_load_n(&exectid_word, __ATOMIC_SEQ_CST) == CANARY ? 0 : 47);
+}
+
+// In the exec'd image: end the main thread alone, then look at the word
+// from a second thread. A clear-child-tid address the exec kept would be
+// zeroed now.
+static void
+exectid_after_exec(void)
+{
+  spawn(exectid_watch, 0);
+  thread_exit(0);
+}
+
+// A thread's CLONE_CHILD_CLEARTID address belongs to the program that set
+// it: exec forgets it, so the new program's memory there stays untouched.
+void
+t_threadexectid(void)
+{
+  int pid = start_child(exectid_child);
+  int st = wait_bounded(pid, 500);
+  CHECK(st != TIMED_OUT, "exec from a CLONE_CHILD_CLEARTID thread: not done in 500 ticks");
+  CHECK(st != 47, "a thread with CLONE_CHILD_CLEARTID exec'd; when it ended in the new "
+        "program, the word at the old clear-tid address was zeroed (expected the canary "
+        "0x%x to stay)", CANARY);
+  CHECK(st == 0, "exec from a CLONE_CHILD_CLEARTID thread: status %d, expected 0 (43: exec "
+        "returned, 45: clone failed, 46: the main thread did not end)", st);
+}
+
+// `usertests -x NAME`: what a test's exec'd copy of usertests does.
+void
+exec_helper(char *what)
+{
+  if(strcmp(what, "exectid") == 0)
+    exectid_after_exec();
+  printf("usertests -x: no helper %s\n", what);
+  exit(1);
+}

@@ -383,3 +383,232 @@ t_threadcond(void)
           i, i / CV_PER, cv_seen[i]);
   CHECK(cv_used == 0, "%d items left in the buffer", cv_used);
 }
+
+// ---------------------------------------------- a joined thread's slot is free
+
+#define SLOT_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+                    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+enum { SLOT_MAX = NTHREAD, SLOT_STACK = 1024, SLOT_ROUNDS = 300 };
+static char slot_stacks[SLOT_MAX][SLOT_STACK] __attribute__((aligned(16)));
+static int slot_word[SLOT_MAX];      // tid while the thread lives, 0 once it is gone
+static int slot_gate[SLOT_MAX];      // 1: thread i may end
+
+static int
+slot_body(void *arg)
+{
+  int i = (int)(uint64)arg;
+  while(__atomic_load_n(&slot_gate[i], __ATOMIC_SEQ_CST) == 0)
+    futex(&slot_gate[i], FUTEX_WAIT, 0, 0);
+  return 0;
+}
+
+static int
+slot_start(int i)
+{
+  slot_gate[i] = 0;
+  return clone_run(SLOT_FLAGS, slot_stacks[i] + SLOT_STACK, 0, &slot_word[i], slot_body,
+                   (void *)(uint64)i);
+}
+
+// Let thread i end and wait, spinning, for the kernel to clear its word.
+static void
+slot_end(int i)
+{
+  __atomic_store_n(&slot_gate[i], 1, __ATOMIC_SEQ_CST);
+  futex(&slot_gate[i], FUTEX_WAKE, 1, 0);
+  while(__atomic_load_n(&slot_word[i], __ATOMIC_SEQ_CST) != 0)
+    ;
+}
+
+// Fill whatever limit comes first, then end one thread and start another
+// in its place the moment its clear-tid word reads 0, again and again.
+static void
+slot_cycle(char *limit)
+{
+  int n = 0;
+  while(n < SLOT_MAX && slot_start(n) > 0)
+    n++;
+  CHECK(n > 1 && n < SLOT_MAX, "%s: %d threads started before clone failed", limit, n);
+  for(int round = 0; round < SLOT_ROUNDS; round++){
+    int i = round % n;
+    slot_end(i);
+    int tid = slot_start(i);
+    CHECK(tid > 0, "%s: round %d: clone right after a thread's clear-tid word became 0 "
+          "failed (%d threads live): the ended thread still held its slot", limit, round,
+          n - 1);
+  }
+  for(int i = 0; i < n; i++)
+    slot_end(i);
+}
+
+static int filler_never;             // stays 0: filler threads sleep until killed
+
+static int
+slot_filler(void *arg)
+{
+  futex(&filler_never, FUTEX_WAIT, 0, 0);
+  return 0;
+}
+
+// Another process takes most TCBs, so the system's thread table is full
+// first. Returns once it has them all. It lives until the write end of
+// `until` closes: when this test process ends, however it ends.
+static int
+start_tcb_filler(void)
+{
+  int until[2], ready[2];
+  CHECK(pipe(until) == 0 && pipe(ready) == 0, "pipe failed");
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if(pid == 0){
+    close(until[1]);
+    for(int i = 0; i < NTFSLOT - 2; i++)
+      if(clone_run(SLOT_FLAGS & ~CLONE_CHILD_CLEARTID, slot_stacks[i] + SLOT_STACK, 0,
+                   &slot_word[i], slot_filler, 0) < 0)
+        exit(2);
+    write(ready[1], "r", 1);
+    read(until[0], buf, 1);
+    exit(0);
+  }
+  close(until[0]);
+  close(ready[1]);
+  char c;
+  CHECK(read(ready[0], &c, 1) == 1, "the filler process could not start its threads");
+  close(ready[0]);
+  return pid;
+}
+
+static void *
+slot_pthread(void *arg)
+{
+  slot_body(arg);
+  return 0;
+}
+
+// The same with the library: create until EAGAIN, join one, create one.
+static void
+slot_pthreads(void)
+{
+  pthread_t t[SLOT_MAX];
+  int n = 0;
+  for(; n < SLOT_MAX; n++){
+    slot_gate[n] = 0;
+    if(pthread_create(&t[n], 0, slot_pthread, (void *)(uint64)n) != 0)
+      break;
+  }
+  CHECK(n > 1 && n < SLOT_MAX, "pthread_create: %d threads before EAGAIN", n);
+  for(int round = 0; round < SLOT_ROUNDS; round++){
+    int i = round % n;
+    __atomic_store_n(&slot_gate[i], 1, __ATOMIC_SEQ_CST);
+    futex(&slot_gate[i], FUTEX_WAKE, 1, 0);
+    CHECK(pthread_join(t[i], 0) == 0, "round %d: join failed", round);
+    slot_gate[i] = 0;
+    int err = pthread_create(&t[i], 0, slot_pthread, (void *)(uint64)i);
+    CHECK(err == 0, "round %d: pthread_create right after a join at the limit (%d threads): "
+          "error %d, expected 0", round, n, err);
+  }
+  for(int i = 0; i < n; i++){
+    __atomic_store_n(&slot_gate[i], 1, __ATOMIC_SEQ_CST);
+    futex(&slot_gate[i], FUTEX_WAKE, 1, 0);
+    pthread_join(t[i], 0);
+  }
+}
+
+// What the kernel frees when a thread ends (its trapframe slot in the mm,
+// its TCB) is free again by the time CLONE_CHILD_CLEARTID says it ended:
+// pthread_join returns then, and a create right after must not fail.
+void
+t_threadslot(void)
+{
+  slot_cycle("at the trapframe-slot limit of one mm");
+  int filler = start_tcb_filler();
+  slot_cycle("at the system's thread-table limit");
+  kill(filler);
+  CHECK(wait(0) == filler, "the filler process was not reaped");
+  slot_pthreads();
+}
+
+// ------------------------------------------------- joins pthread.h refuses
+
+static pthread_t main_handle;
+static int self_join, main_join;
+
+static void *
+joins_self(void *arg)
+{
+  self_join = pthread_join(pthread_self(), 0);
+  main_join = pthread_join(main_handle, 0);
+  return 0;
+}
+
+static volatile int double_go;
+static int double_result[2];
+
+static void *
+double_joiner(void *arg)
+{
+  int k = (int)(uint64)arg;
+  while(!double_go)
+    ;
+  double_result[k] = pthread_join(main_handle, 0);
+  return 0;
+}
+
+static void *
+sleeps_a_little(void *arg)
+{
+  sleep(3);
+  return 0;
+}
+
+// pthread_join on a handle that cannot be joined returns the error
+// pthread.h promises, and the process goes on.
+void
+t_threadjoinbad(void)
+{
+  main_handle = pthread_self();
+  CHECK(pthread_join(pthread_self(), 0) == PTHREAD_EDEADLK, "the main thread joining itself: "
+        "expected EDEADLK (%d)", PTHREAD_EDEADLK);
+  pthread_join(spawn(joins_self, 0), 0);
+  CHECK(self_join == PTHREAD_EDEADLK, "a thread joining itself: got %d, expected EDEADLK "
+        "(%d)", self_join, PTHREAD_EDEADLK);
+  CHECK(main_join == PTHREAD_EINVAL, "a thread joining the main thread: got %d, expected "
+        "EINVAL (%d: the main thread is not joinable)", main_join, PTHREAD_EINVAL);
+
+  pthread_t t = spawn(sleeps_a_little, 0);
+  CHECK(pthread_join(t, 0) == 0, "first join failed");
+  int err = pthread_join(t, 0);
+  CHECK(err == PTHREAD_ESRCH, "a second join of a joined thread: got %d, expected ESRCH (%d)",
+        err, PTHREAD_ESRCH);
+  CHECK(pthread_detach(t) == PTHREAD_ESRCH, "detach of a joined thread: expected ESRCH");
+
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  CHECK(pthread_create(&t, &attr, sleeps_a_little, 0) == 0, "create detached failed");
+  err = pthread_join(t, 0);
+  CHECK(err == PTHREAD_EINVAL, "join of a running detached thread: got %d, expected EINVAL "
+        "(%d)", err, PTHREAD_EINVAL);
+  sleep(10);                        // it has finished; nobody has freed it yet
+  err = pthread_join(t, 0);
+  CHECK(err == PTHREAD_EINVAL || err == PTHREAD_ESRCH, "join of a finished detached thread: "
+        "got %d, expected EINVAL (%d) or ESRCH (%d)", err, PTHREAD_EINVAL, PTHREAD_ESRCH);
+  pthread_join(spawn(sleeps_a_little, 0), 0);   // frees the detached thread
+  err = pthread_join(t, 0);
+  CHECK(err == PTHREAD_ESRCH, "join of a detached thread that was freed: got %d, expected "
+        "ESRCH (%d)", err, PTHREAD_ESRCH);
+  CHECK(pthread_join(0, 0) == PTHREAD_ESRCH, "join of handle 0: expected ESRCH");
+
+  // Two threads join one target at once: one gets it, the other EINVAL.
+  main_handle = spawn(sleeps_a_little, 0);
+  pthread_t j0 = spawn(double_joiner, (void *)0), j1 = spawn(double_joiner, (void *)1);
+  double_go = 1;
+  pthread_join(j0, 0);
+  pthread_join(j1, 0);
+  int ok = (double_result[0] == 0) + (double_result[1] == 0);
+  int refused = (double_result[0] == PTHREAD_EINVAL || double_result[0] == PTHREAD_ESRCH) +
+                (double_result[1] == PTHREAD_EINVAL || double_result[1] == PTHREAD_ESRCH);
+  CHECK(ok == 1 && refused == 1, "two joins of one thread at once returned %d and %d, "
+        "expected 0 and EINVAL (%d) or ESRCH (%d)", double_result[0], double_result[1],
+        PTHREAD_EINVAL, PTHREAD_ESRCH);
+}

@@ -37,6 +37,8 @@ void t_execargs(void);
 void t_exitwait(void);
 void t_killspin(void);
 void t_killbad(void);
+void t_killinit(void);
+void t_exitrecords(void);
 void t_killpipe(void);
 void t_killsleep(void);
 void t_orphan(void);
@@ -112,6 +114,8 @@ void t_threadtls(void);
 void t_threadguard(void);
 void t_threadfutex(void);
 void t_threadcond(void);
+void t_threadslot(void);
+void t_threadjoinbad(void);
 
 // ---- processes with threads, clone between the two (ut/task.c) ----
 void t_threadexit(void);
@@ -121,6 +125,9 @@ void t_threadclone(void);
 void t_threadfiles(void);
 void t_threadvm(void);
 void t_threadwait(void);
+void t_threadexecrace(void);
+void t_threadexectid(void);
+void exec_helper(char *what);                     // usertests -x NAME
 
 // ---- anonymous mappings (ut/mmap.c) ----
 void t_mmapzero(void);
