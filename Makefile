@@ -94,6 +94,17 @@ mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
 fs.img: mkfs/mkfs README.md $(UPROGS)
 	mkfs/mkfs $@ README.md $(UPROGS)
 
+# The offline checker (docs/fs.md): `make fsck [FSIMG=]` checks an image.
+mkfs/fsck: mkfs/fsck.c $(K)/fs.h
+	gcc -Wall -Werror -O2 -I. -o $@ mkfs/fsck.c
+fsck: mkfs/fsck
+	mkfs/fsck $(FSIMG)
+
+# Long file-system stress: boot on a copy of fs.img, run user/fsstress for
+# MINUTES (default 1), halt, check the copy with mkfs/fsck; prints figures.
+fsstress: check-tools all
+	CPUS=$(CPUS) /usr/bin/python3 tests/test_fsck.py $(or $(MINUTES),1)
+
 # ---- running -------------------------------------------------------------------
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 QEMUOPTS = -machine virt -bios $(BIOS) -kernel $(K)/kernel -m $(MEM) -smp $(CPUS) -nographic \
@@ -102,7 +113,7 @@ QEMUOPTS = -machine virt -bios $(BIOS) -kernel $(K)/kernel -m $(MEM) -smp $(CPUS
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 $(QEMUEXTRA)
 FSIMG ?= fs.img
 
-all: $(K)/kernel fs.img
+all: $(K)/kernel fs.img mkfs/fsck
 
 qemu: check-tools $(K)/kernel fs.img
 	$(QEMU) $(QEMUOPTS)
@@ -135,7 +146,7 @@ grade: check-tools
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S mkfs/mkfs fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S mkfs/mkfs mkfs/fsck fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:
@@ -157,6 +168,6 @@ bench: check-tools
 # ==== end bench ====
 
 FORCE:
-.PHONY: all qemu qemu-gdb test clean help check-tools print-qemu FORCE
+.PHONY: all qemu qemu-gdb test clean help check-tools print-qemu fsck fsstress FORCE
 
 -include $(K)/*.d $(U)/*.d $(U)/ut/*.d
