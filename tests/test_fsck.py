@@ -12,6 +12,7 @@ Run directly for a long stress run (`make fsstress MINUTES=`):
 
 import os
 import re
+import shlex
 import shutil
 import struct
 import subprocess
@@ -33,6 +34,12 @@ DINODE = struct.Struct("<hhhhI13I")     # type major minor nlink size addrs[13]
 DIRENT = struct.Struct("<H14s")
 T_FILE = 2
 STRESS_SECONDS = 20
+LINK_MAX = int(re.search(r"#define LINK_MAX (\d+)",
+                         open(os.path.join(REPO, "kernel", "fs.h")).read()).group(1))
+
+# Tests that boot weft need a real machine, not the harness selftest's fake.
+boots = pytest.mark.skipif(bool(os.environ.get("WEFT_QEMU_CMD")),
+                           reason="running under a fake machine (harness selftest)")
 
 
 def fsck(path):
@@ -82,9 +89,16 @@ class Image:
                 out.append((off, inum, name.rstrip(b"\0").decode()))
         return out
 
-    def file_inum(self):
+    def file_inum(self, want=None):
         return next(inum for _, inum, name in self.root_entries()
-                    if name not in (".", ".."))
+                    if name not in (".", "..") and want in (None, name))
+
+    def names_in_root(self):
+        return [name for _, _, name in self.root_entries()]
+
+    def reload(self):
+        with open(self.path, "rb") as f:
+            self.data = bytearray(f.read())
 
 
 @pytest.fixture
@@ -148,29 +162,65 @@ def test_fsck_finds_a_duplicate_name(image):
     assert "appears twice" in damaged(image, "a name twice in one directory")
 
 
-def stress_and_check(m, seconds):
-    """Run fsstress on m for seconds, halt, check the image; its figures."""
+def stress_and_check(m, seconds, usertests=()):
+    """Run the usertests cases, then fsstress for seconds; halt; check the
+    image. Returns fsstress's figures and the checker's summary."""
+    failed = []
+    for case in usertests:
+        out = m.run("usertests " + case, timeout=300)
+        if "test %s: OK" % case not in out:
+            failed.append(out)
     out = m.run("fsstress %d" % seconds, timeout=seconds + 300)
     figures = [l.strip() for l in out.splitlines() if l.startswith("fsstress:")]
-    assert re.search(r"fsstress: .* ran \d+ ticks: OK", out), \
-        "fsstress did not report OK:\n" + out + "\n" + m.tail()
     m.sendline("halt")
     m.wait_exit(60)
     assert not m.panic_seen, "the kernel panicked:\n" + m.tail()
     status, report = fsck(m.fsimg)
-    assert status == 0, "fsck after fsstress %d:\n%s" % (seconds, report)
+    assert status == 0, "fsck after the races:\n%s" % report
+    assert not failed, "usertests failed:\n" + "\n".join(failed)
+    assert re.search(r"fsstress: .* ran \d+ ticks: OK", out), \
+        "fsstress did not report OK:\n" + out
     return figures + [report.strip()]
 
 
+def boot_on(path, name, monkeypatch):
+    """A Weft machine whose disk is the image at path itself (not a copy)."""
+    argv = weft.qemu_command(path, weft.cpus())
+    monkeypatch.setenv("WEFT_QEMU_CMD", " ".join(shlex.quote(a) for a in argv))
+    return weft.Weft(name)
+
+
+@boots
+def test_link_stops_at_link_max(image, monkeypatch):
+    # 32767 real links take many minutes: start README.md one link short.
+    inum = image.file_inum("README.md")
+    d = image.dinode(inum)
+    d[3] = LINK_MAX - 1
+    image.set_dinode(inum, d)
+    image.save()
+    with boot_on(image.path, "linkmax", monkeypatch) as m:
+        out = m.run("ln README.md l1")
+        assert "cannot" not in out, "the link that reaches LINK_MAX failed:\n" + out
+        out = m.run("ln README.md l2")
+        assert "cannot link" in out, "a link past LINK_MAX=%d succeeded:\n%s" % (LINK_MAX, out)
+        # With nlink wrapped negative, this unlink panicked the kernel.
+        out = m.run("rm l1")
+        assert out.strip() == "", "rm l1 at LINK_MAX: " + out
+        m.sendline("halt")
+        m.wait_exit(60)
+    image.reload()
+    assert image.dinode(inum)[3] == LINK_MAX - 1, "README.md has nlink %d, expected %d" % (
+        image.dinode(inum)[3], LINK_MAX - 1)
+    assert "l1" not in image.names_in_root() and "l2" not in image.names_in_root()
+
+
+@boots
 def test_image_is_consistent_after_stress():
     if not os.path.exists(FSCK):
         pytest.fail("build first: `make all` makes mkfs/fsck")
     with weft.Weft("fsck-stress") as m:
         # The usertests races first: they leave nothing behind when correct.
-        for case in ("rmdircreate", "bcachestress"):
-            out = m.run("usertests " + case, timeout=300)
-            assert "test %s: OK" % case in out, out
-        stress_and_check(m, STRESS_SECONDS)
+        stress_and_check(m, STRESS_SECONDS, ("rmdircreate", "bcachestress"))
 
 
 def main(minutes):

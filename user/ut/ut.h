@@ -84,7 +84,6 @@ void t_noinodes(void);
 
 // ---- file system at its limits, races, console (ut/fslimits.c) ----
 void t_bcachestress(void);
-void t_linkmax(void);
 void t_rmdircreate(void);
 void t_itablefull(void);
 void t_consolebad(void);
