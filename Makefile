@@ -156,6 +156,8 @@ help:
 	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
 	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
+	@echo "  make fsck       check fs.img (or FSIMG=) offline with mkfs/fsck"
+	@echo "  make fsstress   file-system stress for MINUTES (default 1), then fsck the image"
 	@echo "  make clean      remove build products"
 	@echo "variables: CPUS=$(CPUS) MEM=$(MEM) COW=$(COW) TOOLPREFIX=$(TOOLPREFIX) BIOS=$(BIOS)"
 
