@@ -107,6 +107,17 @@ mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
 fs.img: mkfs/mkfs README.md $(UPROGS)
 	mkfs/mkfs $@ README.md $(UPROGS)
 
+# The offline checker (docs/fs.md): `make fsck [FSIMG=]` checks an image.
+mkfs/fsck: mkfs/fsck.c $(K)/fs.h
+	gcc -Wall -Werror -O2 -I. -o $@ mkfs/fsck.c
+fsck: mkfs/fsck
+	mkfs/fsck $(FSIMG)
+
+# Long file-system stress: boot on a copy of fs.img, run user/fsstress for
+# MINUTES (default 1), halt, check the copy with mkfs/fsck; prints figures.
+fsstress: check-tools all
+	CPUS=$(CPUS) /usr/bin/python3 tests/test_fsck.py $(or $(MINUTES),1)
+
 # ---- running -------------------------------------------------------------------
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 QEMUOPTS = -machine virt -bios $(BIOS) -kernel $(K)/kernel -m $(MEM) -smp $(CPUS) -nographic \
@@ -115,7 +126,7 @@ QEMUOPTS = -machine virt -bios $(BIOS) -kernel $(K)/kernel -m $(MEM) -smp $(CPUS
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 $(QEMUEXTRA)
 FSIMG ?= fs.img
 
-all: $(K)/kernel fs.img
+all: $(K)/kernel fs.img mkfs/fsck
 
 qemu: check-tools $(K)/kernel fs.img
 	$(QEMU) $(QEMUOPTS)
@@ -148,7 +159,7 @@ grade: check-tools
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs mkfs/fsck fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:
@@ -158,6 +169,8 @@ help:
 	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
 	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
+	@echo "  make fsck       check fs.img (or FSIMG=) offline with mkfs/fsck"
+	@echo "  make fsstress   file-system stress for MINUTES (default 1), then fsck the image"
 	@echo "  make clean      remove build products"
 	@echo "variables: CPUS=$(CPUS) MEM=$(MEM) COW=$(COW) TOOLPREFIX=$(TOOLPREFIX) BIOS=$(BIOS)"
 
@@ -170,6 +183,6 @@ bench: check-tools
 # ==== end bench ====
 
 FORCE:
-.PHONY: all qemu qemu-gdb test clean help check-tools print-qemu FORCE
+.PHONY: all qemu qemu-gdb test clean help check-tools print-qemu fsck fsstress FORCE
 
 -include $(K)/*.d $(U)/*.d $(U)/ut/*.d

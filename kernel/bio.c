@@ -11,6 +11,23 @@
 // its data and valid flag and is held from bread() to brelse().
 // Invariant: a buffer with refcnt > 0 is never recycled, and no two buffers
 // ever carry the same (dev, blockno).
+//
+// Running out: when every buffer is held or pinned, bget() sleeps until
+// brelse() or bunpin() frees one. That cannot deadlock, because of three
+// rules kept elsewhere:
+//   1. The log pins at most LOGSIZE buffers (log_write refuses more).
+//   2. A thread waiting in bget() holds at most one other buffer, and only
+//      inside a transaction or a commit (bmap's indirect block while balloc
+//      reads the bitmap, itrunc's while bfree does, commit's source block
+//      while it reads the destination). Readers release each block before
+//      reading the next, so a waiting reader holds none; and no one sleeps
+//      for an inode lock or begin_op() while holding a buffer.
+//   3. begin_op() admits at most LOGSIZE / MAXOPBLOCKS operations at once,
+//      and the committer runs only when none is running.
+// So pinned buffers plus buffers held by waiters number at most
+// LOGSIZE + LOGSIZE / MAXOPBLOCKS, and with NBUF above that (checked
+// below) some buffer is always free or held by a thread that will release
+// it. NBUF has room to spare (param.h) so that the log rarely waits.
 
 #include "types.h"
 #include "param.h"
@@ -19,7 +36,11 @@
 #include "sleeplock.h"
 #include "fs.h"
 #include "buf.h"
+#include "sched.h"
 #include "printf.h"
+
+_Static_assert(NBUF > LOGSIZE + LOGSIZE / MAXOPBLOCKS,
+               "NBUF too small: a full log and its waiters could hold every buffer");
 
 static struct {
   struct spinlock lock;
@@ -77,22 +98,24 @@ cache_victim(void)
 }
 
 // A locked buffer for (dev, blockno), its contents possibly not yet read.
+// Sleeps while every buffer is in use (see the top of the file).
 static struct buf *
 bget(uint dev, uint blockno)
 {
   struct buf *b;
 
   acquire(&cache.lock);
-  b = cache_find(dev, blockno);
-  if (b == 0) {
-    b = cache_victim();
-    if (b == 0)
-      panic("bget: every buffer is in use");
-    // Claim it for the new block while still under cache.lock, so a second
-    // caller asking for the same block finds this buffer, not another one.
-    b->dev = dev;
-    b->blockno = blockno;
-    b->valid = 0;
+  while ((b = cache_find(dev, blockno)) == 0) {
+    if ((b = cache_victim()) != 0) {
+      // Claim it for the new block while still under cache.lock, so a
+      // second caller asking for the same block finds this buffer.
+      b->dev = dev;
+      b->blockno = blockno;
+      b->valid = 0;
+      break;
+    }
+    // Another thread may bring our block in while we sleep: look again.
+    sleep(&cache, &cache.lock);
   }
   b->refcnt++;
   release(&cache.lock);
@@ -136,6 +159,7 @@ brelse(struct buf *b)
   if (--b->refcnt == 0) {
     lru_remove(b);
     lru_push_newest(b);
+    wakeup(&cache);       // bget() may be waiting for any idle buffer
   }
   release(&cache.lock);
 }
@@ -156,6 +180,7 @@ bunpin(struct buf *b)
   acquire(&cache.lock);
   if (b->refcnt == 0)
     panic("bunpin: buffer not pinned");
-  b->refcnt--;
+  if (--b->refcnt == 0)
+    wakeup(&cache);
   release(&cache.lock);
 }

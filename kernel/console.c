@@ -141,7 +141,8 @@ take_input(char *out, int max, int so_far, int *line_done)
 
 // read() on the console: blocks until a whole line (or ^D) is typed.
 // Returns the byte count, 0 at end of file, -1 if killed or on a bad
-// destination address.
+// destination address. Input that could not be copied out is given back
+// for the next read, unless another reader has taken input meanwhile.
 static int
 consoleread(int user_dst, uint64 dst, int n)
 {
@@ -160,11 +161,21 @@ consoleread(int user_dst, uint64 dst, int n)
     int line_done;
     int want = n < (int)sizeof(chunk) ? n : (int)sizeof(chunk);
     int got = take_input(chunk, want, total, &line_done);
+    uint taken_to = cons.rd;
     release(&cons.lock);
 
     // Copy outside the lock: writing user memory may resolve a page fault.
-    if (got > 0 && either_copyout(user_dst, dst, chunk, got) < 0)
+    if (got > 0 && either_copyout(user_dst, dst, chunk, got) < 0) {
+      // Give the bytes back if they are still in the ring: no reader took
+      // input since, and typing has not reused the room we freed.
+      acquire(&cons.lock);
+      if (cons.rd == taken_to && cons.edit - cons.rd + got <= INBUF) {
+        cons.rd -= got;
+        wakeup(&cons.rd);
+      }
+      release(&cons.lock);
       return total > 0 ? total : -1;
+    }
     total += got;
     dst += got;
     n -= got;
@@ -177,6 +188,8 @@ consoleread(int user_dst, uint64 dst, int n)
 static struct sleeplock write_lock;   // serialises whole write() calls
 
 // write() on the console: each byte goes through the buffered UART path.
+// Returns n, the bytes written before src went bad, or -1 if src is bad
+// from the start.
 static int
 consolewrite(int user_src, uint64 src, int n)
 {
@@ -195,7 +208,7 @@ consolewrite(int user_src, uint64 src, int n)
     done += len;
   }
   releasesleep(&write_lock);
-  return done;
+  return done > 0 || n == 0 ? done : -1;
 }
 
 void

@@ -435,10 +435,13 @@ dirent_at(struct inode *dp, uint off, struct dirent *de)
     panic("dirent_at: short directory read");
 }
 
-// Look name up in directory dp (locked). Returns the entry's inode,
-// referenced and unlocked, and its byte offset in *poff; 0 if absent.
-struct inode *
-dirlookup(struct inode *dp, char *name, uint *poff)
+// Look name up in directory dp (locked). Returns 1 if present, with the
+// entry's byte offset in *poff (if poff) and its inode, referenced and
+// unlocked, in *ipp (if ipp); 0 if absent; -1 if present but the inode
+// table has no slot for it. Callers must not take -1 for absence: that
+// would let link or create add a second entry with the same name.
+int
+dirlookup(struct inode *dp, char *name, uint *poff, struct inode **ipp)
 {
   struct dirent de;
 
@@ -449,26 +452,26 @@ dirlookup(struct inode *dp, char *name, uint *poff)
     if (de.inum != 0 && namecmp(name, de.name) == 0) {
       if (poff)
         *poff = off;
-      return iget(dp->dev, de.inum);
+      if (ipp && (*ipp = iget(dp->dev, de.inum)) == 0)
+        return -1;
+      return 1;
     }
   }
   return 0;
 }
 
 // Add the entry (name, inum) to directory dp (locked, in a transaction),
-// reusing a free slot if there is one. 0, or -1 if name exists or the
-// directory cannot grow.
+// reusing a free slot if there is one. 0, or -1 if name exists, dp has
+// been removed (nlink 0: an entry there would name an inode no path
+// reaches, lost for good) or the directory cannot grow.
 int
 dirlink(struct inode *dp, char *name, uint inum)
 {
   struct dirent de;
-  struct inode *old;
   uint off;
 
-  if ((old = dirlookup(dp, name, 0)) != 0) {
-    iput(old);
+  if (dp->nlink < 1 || dirlookup(dp, name, 0, 0) != 0)
     return -1;
-  }
   for (off = 0; off < dp->size; off += sizeof(de)) {
     dirent_at(dp, off, &de);
     if (de.inum == 0)
@@ -529,10 +532,10 @@ walk(char *path, int want_parent, char *name)
       iunlock(ip);
       return ip;
     }
-    next = dirlookup(ip, name, 0);
+    int found = dirlookup(ip, name, 0, &next);
     // Unlock ip before locking next: for "." they are the same inode.
     iunlockput(ip);
-    if (next == 0)
+    if (found < 1)
       return 0;
     ip = next;
   }

@@ -34,6 +34,10 @@ struct dinode {
   uint addrs[NDIRECT+1];    // direct blocks, then the indirect block
 };
 
+// Most directory entries one inode may have: nlink is a short on disk.
+// link() (and mkdir, for a parent's "..") refuses to pass it.
+#define LINK_MAX 32767
+
 #define IPB           (BSIZE / sizeof(struct dinode))   // inodes per block
 #define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart)     // block holding inode i
 #define BPB           (BSIZE*8)                         // bitmap bits per block

@@ -37,7 +37,7 @@ void          stati(struct inode *ip, struct stat *st);
 int           readi(struct inode *ip, int user_addr, uint64 dst, uint off, uint n);
 int           writei(struct inode *ip, int user_addr, uint64 src, uint off, uint n);
 int           namecmp(const char *a, const char *b);
-struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
+int           dirlookup(struct inode *dp, char *name, uint *poff, struct inode **ipp);
 int           dirlink(struct inode *dp, char *name, uint inum);
 // Path lookup; relative paths start at the calling process's cwd.
 struct inode *namei(char *path);

@@ -1,4 +1,5 @@
-// param.h: compile-time limits. The first block keeps xv6's values (ABI.md);
+// param.h: compile-time limits. The first block keeps xv6's values (ABI.md)
+// except NBUF, raised so that waiting for a buffer cannot deadlock (bio.c);
 // the second block is weft's own choice.
 #ifndef WEFT_PARAM_H
 #define WEFT_PARAM_H
@@ -11,7 +12,9 @@
 #define MAXARG       32    // exec arguments
 #define MAXOPBLOCKS  10    // most blocks any one FS operation writes
 #define LOGSIZE      (MAXOPBLOCKS*3)  // data blocks in the on-disk log
-#define NBUF         (MAXOPBLOCKS*3)  // size of the disk block cache
+#define NBUF         (MAXOPBLOCKS*5)  // disk block cache: LOGSIZE the log may pin,
+                                      // 3 held by waiting operations, the rest
+                                      // for readers (bio.c explains the bound)
 #define FSSIZE     2000    // size of the file system in blocks
 #define MAXPATH     128    // longest path name
 

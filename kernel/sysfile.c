@@ -149,7 +149,8 @@ link_names(char *old, char *new)
   if ((ip = namei(old)) == 0)
     return -1;
   ilock(ip);
-  if (ip->type == T_DIR) {         // links to directories would make cycles
+  // Links to directories would make cycles; nlink is a short on disk.
+  if (ip->type == T_DIR || ip->nlink >= LINK_MAX) {
     iunlockput(ip);
     return -1;
   }
@@ -202,7 +203,7 @@ unlink_name(char *path)
   ilock(dp);
   if (namecmp(name, ".") == 0 || namecmp(name, "..") == 0)
     goto fail_dp;
-  if ((ip = dirlookup(dp, name, &off)) == 0)
+  if (dirlookup(dp, name, &off, &ip) < 1)
     goto fail_dp;
   ilock(ip);
   if (ip->nlink < 1)
@@ -262,7 +263,8 @@ create(char *path, short type, short major, short minor)
   if ((dp = nameiparent(path, name)) == 0)
     return 0;
   ilock(dp);
-  if ((ip = dirlookup(dp, name, 0)) != 0) {
+  int found = dirlookup(dp, name, 0, &ip);
+  if (found == 1) {
     iunlockput(dp);
     ilock(ip);
     if (type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE))
@@ -270,7 +272,9 @@ create(char *path, short type, short major, short minor)
     iunlockput(ip);
     return 0;
   }
-  if ((ip = ialloc(dp->dev, type)) == 0) {
+  // A new directory's ".." is one more link to dp.
+  if (found < 0 || (type == T_DIR && dp->nlink >= LINK_MAX) ||
+      (ip = ialloc(dp->dev, type)) == 0) {
     iunlockput(dp);
     return 0;
   }

@@ -135,6 +135,8 @@ static struct test tests[] = {
   { "concreate", t_concreate, 1, 0 },   { "linkrace", t_linkrace, 1, 0 },
   { "bigdir", t_bigdir, 1, 0 },         { "bigfile", t_bigfile, 1, 0 },
   { "diskfull", t_diskfull, 1, 0 },     { "noinodes", t_noinodes, 1, 0 },
+  { "bcachestress", t_bcachestress, 1, 0 }, { "rmdircreate", t_rmdircreate, 1, 0 },
+  { "itablefull", t_itablefull, 1, 0 }, { "consolebad", t_consolebad, 1, 0 },
   { "outofmemory", t_outofmemory, 1, 1 },
   { "cowbig", t_cowbig, 1, 1 },         { "cowoverlap", t_cowoverlap, 1, 1 },
   { "cowisolation", t_cowisolation, 1, 1 }, { "cowpipe", t_cowpipe, 1, 1 },

@@ -85,6 +85,12 @@ void t_diskfull(void);
 void t_diskrefill(void);
 void t_noinodes(void);
 
+// ---- file system at its limits, races, console (ut/fslimits.c) ----
+void t_bcachestress(void);
+void t_rmdircreate(void);
+void t_itablefull(void);
+void t_consolebad(void);
+
 // ---- copy-on-write fork (ut/cow.c) ----
 void t_cowbig(void);
 void t_cowoverlap(void);
