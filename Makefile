@@ -4,10 +4,20 @@
 K := kernel
 U := user
 
+.DEFAULT_GOAL := all
+
 # ---- knobs -------------------------------------------------------------
 CPUS ?= 3
 MEM  ?= 128M
 COW  ?= 1
+
+# More harts than the kernel has slots for (NCPU in kernel/param.h, unless
+# EXTRA_CFLAGS sets it): the extra harts are parked at boot.
+NCPU_BUILD := $(or $(patsubst -DNCPU=%,%,$(filter -DNCPU=%,$(EXTRA_CFLAGS))),\
+	$(shell sed -n 's/^\#define NCPU  *\([0-9]*\).*/\1/p' $(K)/param.h))
+ifeq ($(shell [ "$(CPUS)" -gt "$(NCPU_BUILD)" ] 2>/dev/null && echo yes),yes)
+$(warning CPUS=$(CPUS) is more than NCPU=$(NCPU_BUILD): harts $(NCPU_BUILD) and up will be parked)
+endif
 
 # Toolchain: the first riscv64 cross compiler found, unless TOOLPREFIX is set.
 ifndef TOOLPREFIX
@@ -30,7 +40,7 @@ ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer $(ARCH) \
 	-ffreestanding -fno-common -nostdlib -fno-builtin -fno-stack-protector \
 	-fno-pie -no-pie -I. -DCOW=$(COW) $(EXTRA_CFLAGS)
-ASFLAGS := $(ARCH) -I. -g
+ASFLAGS := $(ARCH) -I. -g $(EXTRA_CFLAGS)
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
 
 # ---- kernel --------------------------------------------------------------
