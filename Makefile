@@ -132,6 +132,15 @@ PYTEST := /usr/bin/python3 -m pytest
 test: check-tools all
 	CPUS=$(CPUS) $(PYTEST) -q tests
 
+# ---- boot loop: make bootloop [N=400] [JOBS=3] (tests/bootloop.py) --------
+# Boots N times, JOBS at once, and checks every banner (one boot hart, every
+# hart up or parked, no panic, a prompt). Prints "N boots, M bad".
+N ?= 100
+JOBS ?= 3
+bootloop: check-tools all
+	CPUS=$(CPUS) /usr/bin/python3 tests/bootloop.py -n $(N) -j $(JOBS)
+.PHONY: bootloop
+
 # ---- grading: make grade (tests/grade.py, points in tests/points.py) -------
 # Builds (a failed build grades as 0), runs the graded tests with the slow
 # cases, prints a score table and writes Gradescope's results.json. LAB=cow
@@ -152,6 +161,7 @@ help:
 	@echo "weft make targets:"
 	@echo "  make qemu       build everything and boot weft in QEMU (quit: Ctrl-A then x)"
 	@echo "  make test       build, boot headless, run the test suite (tests/)"
+	@echo "  make bootloop   boot N=100 times (JOBS=3 at once), check every banner"
 	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
 	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
