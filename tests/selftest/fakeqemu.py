@@ -175,6 +175,7 @@ def main():
         if c in "\r\n":
             out("\n")
             if line == "halt":
+                out("init: power off, as pid 3 asked\nweft: power off (status 0)\n")
                 sys.exit(0)
             out(run_line(line))
             out("$ ")
