@@ -141,6 +141,14 @@ bootloop: check-tools all
 	CPUS=$(CPUS) /usr/bin/python3 tests/bootloop.py -n $(N) -j $(JOBS)
 .PHONY: bootloop
 
+# ---- fuzz: make fuzz [SEED=] [MINUTES=1] (tests/fuzzrun.py, user/fuzz.c) ----
+# Boots weft and runs the system-call fuzzer; exits non-zero on a panic, a
+# hang or a lost page. The seed is printed; SEED= replays it.
+MINUTES ?= 1
+fuzz: check-tools all
+	CPUS=$(CPUS) SEED=$(SEED) MINUTES=$(MINUTES) /usr/bin/python3 tests/fuzzrun.py
+.PHONY: fuzz
+
 # ---- grading: make grade (tests/grade.py, points in tests/points.py) -------
 # Builds (a failed build grades as 0), runs the graded tests with the slow
 # cases, prints a score table and writes Gradescope's results.json. LAB=cow
@@ -162,6 +170,7 @@ help:
 	@echo "  make qemu       build everything and boot weft in QEMU (quit: Ctrl-A then x)"
 	@echo "  make test       build, boot headless, run the test suite (tests/)"
 	@echo "  make bootloop   boot N=100 times (JOBS=3 at once), check every banner"
+	@echo "  make fuzz       the system-call fuzzer for MINUTES=1 (SEED= replays a run)"
 	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
 	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
