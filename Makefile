@@ -11,6 +11,14 @@ CPUS ?= 3
 MEM  ?= 128M
 COW  ?= 1
 
+# More harts than the kernel has slots for (NCPU in kernel/param.h, unless
+# EXTRA_CFLAGS sets it): the extra harts are parked at boot.
+NCPU_BUILD := $(or $(patsubst -DNCPU=%,%,$(filter -DNCPU=%,$(EXTRA_CFLAGS))),\
+	$(shell sed -n 's/^\#define NCPU  *\([0-9]*\).*/\1/p' $(K)/param.h))
+ifeq ($(shell [ "$(CPUS)" -gt "$(NCPU_BUILD)" ] 2>/dev/null && echo yes),yes)
+$(warning CPUS=$(CPUS) is more than NCPU=$(NCPU_BUILD): harts $(NCPU_BUILD) and up will be parked)
+endif
+
 # Toolchain: the first riscv64 cross compiler found, unless TOOLPREFIX is set.
 ifndef TOOLPREFIX
 TOOLPREFIX := $(shell for p in riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-; do \
@@ -33,7 +41,7 @@ CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer $(ARCH) \
 	-ffreestanding -fno-common -nostdlib -fno-builtin -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns \
 	-fno-pie -no-pie -I. -DCOW=$(COW) $(EXTRA_CFLAGS)
-ASFLAGS := $(ARCH) -I. -g
+ASFLAGS := $(ARCH) -I. -g $(EXTRA_CFLAGS)
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
 
 # ---- kernel --------------------------------------------------------------
@@ -146,6 +154,23 @@ PYTEST := /usr/bin/python3 -m pytest
 test: check-tools all
 	CPUS=$(CPUS) $(PYTEST) -q tests
 
+# ---- boot loop: make bootloop [N=400] [JOBS=3] (tests/bootloop.py) --------
+# Boots N times, JOBS at once, and checks every banner (one boot hart, every
+# hart up or parked, no panic, a prompt). Prints "N boots, M bad".
+N ?= 100
+JOBS ?= 3
+bootloop: check-tools all
+	CPUS=$(CPUS) /usr/bin/python3 tests/bootloop.py -n $(N) -j $(JOBS)
+.PHONY: bootloop
+
+# ---- fuzz: make fuzz [SEED=] [MINUTES=1] (tests/fuzzrun.py, user/fuzz.c) ----
+# Boots weft and runs the system-call fuzzer; exits non-zero on a panic, a
+# hang or a lost page. The seed is printed; SEED= replays it.
+MINUTES ?= 1
+fuzz: check-tools all
+	CPUS=$(CPUS) SEED=$(SEED) MINUTES=$(MINUTES) /usr/bin/python3 tests/fuzzrun.py
+.PHONY: fuzz
+
 # ---- grading: make grade (tests/grade.py, points in tests/points.py) -------
 # Builds (a failed build grades as 0), runs the graded tests with the slow
 # cases, prints a score table and writes Gradescope's results.json. LAB=cow
@@ -166,6 +191,8 @@ help:
 	@echo "weft make targets:"
 	@echo "  make qemu       build everything and boot weft in QEMU (quit: Ctrl-A then x)"
 	@echo "  make test       build, boot headless, run the test suite (tests/)"
+	@echo "  make bootloop   boot N=100 times (JOBS=3 at once), check every banner"
+	@echo "  make fuzz       the system-call fuzzer for MINUTES=1 (SEED= replays a run)"
 	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
 	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"

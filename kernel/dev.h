@@ -7,6 +7,7 @@ void uartinit(void);
 void uartputc(int c);        // buffered, may sleep: for write() to the console
 void uartputc_sync(int c);   // spins, never sleeps: for kernel printf and echo
 void uartintr(void);
+int  uart_at_line_start(void); // was the last byte sent a newline?
 
 // console.c: line discipline on top of the UART; device CONSOLE in devsw.
 void consoleinit(void);

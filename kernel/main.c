@@ -1,6 +1,12 @@
-// main.c: boot. The boot hart (chosen by OpenSBI) initialises every
-// subsystem in dependency order, creates the first process, starts the
-// other harts through SBI HSM, and becomes a scheduler like them.
+// main.c: boot. The boot hart (the one that won boot_claim in entry.S)
+// initialises every subsystem in dependency order, creates the first
+// process, starts the other harts one at a time through SBI HSM, prints
+// the banner, and only then lets any hart schedule -- so every boot line
+// comes before the first user output.
+// Sharing: hart_turn (entry.S) lets one waiting hart at a time into the
+// kernel; hart_up[h] is decided once by compare-and-swap, either by hart h
+// (it is up) or by the boot hart (it gave up waiting: h must stop).
+// Reading order: kmain, start_harts, start_hart, khartmain, boot_handoff.
 
 #include "types.h"
 #include "param.h"
@@ -23,9 +29,22 @@
 #include "fdt.h"
 #include "printf.h"
 
-extern int boot_hartid;
-extern char _entry_hart[];
-static volatile int harts_go;   // other harts wait for the kernel page table
+extern int boot_hartid;          // trap.c: the hart that counts ticks
+extern char _entry[];            // entry.S: where every hart starts
+extern uint64 boot_hart;         // entry.S: the hart id that runs kmain
+extern uint64 hart_turn;         // entry.S: the hart id let in next, or -1
+
+// Wait this long (time CSR, 10 MHz on QEMU virt) for a started hart.
+#define HART_START_WAIT (10 * 10000000UL)
+// Hart ids probed for harts that exist but have no slot (id >= NCPU).
+#define MAX_HARTID 64
+
+enum { HART_WAITING, HART_UP, HART_GIVEN_UP };
+static int hart_up[NCPU];        // HART_*: set once, by compare-and-swap
+static volatile int boot_done;   // the banner is out: harts may schedule
+static uint64 handoff_from = -1; // the firmware's boot hart, if it handed off
+
+static int start_harts(uint64 me);
 
 // Memory first: everything after it allocates pages or needs paging on.
 static void
@@ -67,7 +86,11 @@ kmain(uint64 hartid, uint64 dtb)
   consoleinit();
   printfinit();
   printf("\nweft: a RISC-V teaching kernel of processes and threads\n");
-  printf("weft: boot hart %d\n", (int)hartid);
+  if (handoff_from != (uint64)-1)
+    printf("weft: boot hart %d (the firmware chose hart %d, which has no slot below NCPU %d)\n",
+           (int)hartid, (int)handoff_from, NCPU);
+  else
+    printf("weft: boot hart %d\n", (int)hartid);
 
   boot_memory(dtb);
   boot_tasks_and_traps();
@@ -76,33 +99,105 @@ kmain(uint64 hartid, uint64 dtb)
   kthreadinit();    // the kernel's own process, for kernel threads
   kthread_create(futex_timeouts, 0, "futexd");
 
-  __sync_synchronize();
-  harts_go = 1;
-  int started = 1;
-  for (int h = 0; h < NCPU; h++) {
-    if (h == hartid || sbi_hart_status(h) < 0)
-      continue;     // ourselves, or no such hart
-    if (sbi_hart_start(h, (uint64)_entry_hart, 0) == 0) {
-      while (!__atomic_load_n(&cpus[h].started, __ATOMIC_ACQUIRE))
-        ;
-      started++;
-    }
-  }
-  printf("weft: %d hart%s running, %d MiB RAM, %d free pages\n", started,
-         started > 1 ? "s" : "", (int)((ram_top - KERNBASE) >> 20), (int)kfree_pages());
+  int running = 1 + start_harts(hartid);
+  printf("weft: %d hart%s running, %d MiB RAM, %d free pages\n", running,
+         running > 1 ? "s" : "", (int)((ram_top - KERNBASE) >> 20), (int)kfree_pages());
+  __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
   scheduler();
 }
 
-// Other harts, from _entry_hart.
+// Let hart h in and wait, at most HART_START_WAIT, until it is up. The
+// firmware leaves other harts stopped, so h normally needs sbi_hart_start;
+// a hart some firmware already let loose is waiting at _entry for its
+// turn and only needs that. Returns 1 if h is up.
+static int
+start_hart(int h)
+{
+  __atomic_store_n(&hart_turn, h, __ATOMIC_RELEASE);
+  if (sbi_hart_status(h) == SBI_HSM_STOPPED &&
+      sbi_hart_start(h, (uint64)_entry, 0) != 0) {
+    __atomic_store_n(&hart_turn, -1, __ATOMIC_RELEASE);
+    return 0;
+  }
+  uint64 deadline = r_time() + HART_START_WAIT;
+  while (__atomic_load_n(&hart_up[h], __ATOMIC_ACQUIRE) == HART_WAITING &&
+         r_time() < deadline)
+    ;
+  int waiting = HART_WAITING;
+  if (__atomic_compare_exchange_n(&hart_up[h], &waiting, HART_GIVEN_UP, 0,
+                                  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    // Too late: take the turn back if h never took it; if it did, it
+    // will find HART_GIVEN_UP and stop.
+    uint64 mine = h;
+    __atomic_compare_exchange_n(&hart_turn, &mine, (uint64)-1, 0,
+                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return 0;
+  }
+  return 1;
+}
+
+// Start every other hart below NCPU, one at a time, and say on the
+// console which came up, which did not, and which are parked for want of a
+// slot. Returns how many came up.
+static int
+start_harts(uint64 me)
+{
+  int up = 0;
+
+  for (int h = 0; h < NCPU; h++) {
+    if (h == me || sbi_hart_status(h) < 0)
+      continue;     // ourselves, or no such hart
+    if (start_hart(h)) {
+      printf("weft: hart %d started\n", h);
+      up++;
+    } else {
+      printf("weft: hart %d did not start\n", h);
+    }
+  }
+  int parked = 0;
+  for (int h = NCPU; h < MAX_HARTID; h++) {
+    if (sbi_hart_status(h) < 0)
+      continue;
+    printf("%s %d", parked++ ? "" : "weft: parked harts", h);
+  }
+  if (parked)
+    printf(" (hart ids >= NCPU %d have no slot; raise NCPU in param.h)\n", NCPU);
+  return up;
+}
+
+// Other harts, from _entry once the boot hart gave them their turn.
 void
 khartmain(uint64 hartid)
 {
-  while (!harts_go)
-    ;
-  __sync_synchronize();
   kvminithart();
   trapinithart();
   plicinithart();
-  printf("weft: hart %d started\n", (int)hartid);
+  int waiting = HART_WAITING;
+  if (!__atomic_compare_exchange_n(&hart_up[hartid], &waiting, HART_UP, 0,
+                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    sbi_hart_stop();    // kmain gave up on us and said so: stay out
+  while (!__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE))
+    ;
   scheduler();
+}
+
+// The firmware gave the boot path to a hart id >= NCPU, which has no boot
+// stack and no struct cpu. Pass the boot path to the first stopped hart
+// below NCPU and stop this one. Runs with the MMU off on entry.S's small
+// handoff stack with nothing set up: only SBI calls and entry.S's words.
+void
+boot_handoff(uint64 hartid)
+{
+  handoff_from = hartid;
+  for (int h = 0; h < NCPU; h++) {
+    if (sbi_hart_status(h) != SBI_HSM_STOPPED)
+      continue;
+    boot_hart = h;
+    __atomic_store_n(&hart_turn, h, __ATOMIC_RELEASE);
+    if (sbi_hart_start(h, (uint64)_entry, 0) == 0)
+      sbi_hart_stop();
+  }
+  for (const char *s = "weft: no hart below NCPU can boot\n"; *s; s++)
+    sbi_console_putchar(*s);
+  sbi_poweroff(1);
 }

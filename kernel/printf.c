@@ -6,6 +6,11 @@
 // different harts from interleaving. Once a hart panics, `panicked` holds
 // that hart's id + 1: the panicking hart prints without taking print_lock
 // (it may already hold it), and every other hart freezes in uartputc_sync.
+// Every kernel message starts on a fresh line: if a user program left the
+// console mid-line (user printf writes byte by byte, "$ " has no newline),
+// printf puts a newline first, so "panic: ..." and other kernel lines can
+// always be found at a line start. A hart continuing its own unfinished
+// line (a message printed in pieces) is left alone.
 // Invariant: nothing on the panic path may sleep or wait for another hart.
 
 #include <stdarg.h>
@@ -23,6 +28,8 @@
 volatile int panicked = 0;
 
 static struct spinlock print_lock;
+static int line_owner;      // hart + 1 whose printf left the line open, or 0
+static int last_put;        // the last byte printf printed
 
 static const char hexdigits[] = "0123456789abcdef";
 
@@ -32,13 +39,21 @@ printfinit(void)
   initlock(&print_lock, "printf");
 }
 
+// Every byte printf prints goes through here.
+static void
+kputc(int c)
+{
+  consputc(c);
+  last_put = c;
+}
+
 static void
 put_string(const char *s)
 {
   if (s == 0)
     s = "(null)";
   while (*s)
-    consputc(*s++);
+    kputc(*s++);
 }
 
 // Print v in the given base (10 or 16); negative only for signed decimal.
@@ -53,9 +68,9 @@ put_number(uint64 v, int base, int negative)
     v /= base;
   } while (v != 0);
   if (negative)
-    consputc('-');
+    kputc('-');
   while (n > 0)
-    consputc(digits[--n]);
+    kputc(digits[--n]);
 }
 
 static void
@@ -70,10 +85,10 @@ put_signed(long v)
 static void
 put_pointer(uint64 p)
 {
-  consputc('0');
-  consputc('x');
+  kputc('0');
+  kputc('x');
   for (int shift = 60; shift >= 0; shift -= 4)
-    consputc(hexdigits[(p >> shift) & 0xf]);
+    kputc(hexdigits[(p >> shift) & 0xf]);
 }
 
 // Handle one conversion starting just after '%'. longs counts 'l'
@@ -93,7 +108,7 @@ put_conversion(const char *fmt, va_list *ap)
   char conv = fmt[used];
   if (conv == '\0') {
     // A lone '%' (or "%l") at the end: print what we saw.
-    consputc('%');
+    kputc('%');
     return used;
   }
   used++;
@@ -115,16 +130,16 @@ put_conversion(const char *fmt, va_list *ap)
     put_string(va_arg(*ap, const char *));
     break;
   case 'c':
-    consputc(va_arg(*ap, int));
+    kputc(va_arg(*ap, int));
     break;
   case '%':
-    consputc('%');
+    kputc('%');
     break;
   default:
     // Unknown conversion: show it literally so the mistake is visible.
-    consputc('%');
+    kputc('%');
     for (int i = 0; i < used; i++)
-      consputc(fmt[i]);
+      kputc(fmt[i]);
     break;
   }
   return used;
@@ -135,7 +150,7 @@ vprint(const char *fmt, va_list *ap)
 {
   for (const char *p = fmt; *p != '\0'; ) {
     if (*p != '%') {
-      consputc(*p++);
+      kputc(*p++);
       continue;
     }
     p++;
@@ -154,9 +169,13 @@ printf(const char *fmt, ...)
     fmt = "(null fmt)";
   if (locked)
     acquire(&print_lock);
+  int me = cpuid() + 1;
+  if (!uart_at_line_start() && line_owner != me)
+    kputc('\n');
   va_start(ap, fmt);
   vprint(fmt, &ap);
   va_end(ap);
+  line_owner = last_put == '\n' ? 0 : me;
   if (locked)
     release(&print_lock);
 }
@@ -188,10 +207,38 @@ current_stack(uint64 fp)
   return r;
 }
 
+extern char _entry[], etext[];   // kernel.ld: the kernel's text
+
+// The call instruction that a return address ra comes back from. The call
+// ends at ra and is either 4 bytes (jal or jalr writing ra) or 2 (c.jalr);
+// reading backwards cannot always tell which. ra itself is the next line
+// (often the next function), and ra-4 may be the instruction before a
+// c.jalr. ra-2 is inside the call either way -- the call's first byte for
+// c.jalr, its second half for a 4-byte call -- so `addr2line -e
+// kernel/kernel` names the calling line. We print ra-4, the start of the
+// call as kernel.asm shows it, only when the 4-byte form is certain: the
+// word at ra-4 is jal/jalr with rd = ra and the halfword at ra-2 is not a
+// c.jalr.
+static uint64
+call_site(uint64 ra)
+{
+  uint16 lo = *(uint16 *)(ra - 4);
+  uint16 hi = *(uint16 *)(ra - 2);
+  uint32 opcode = lo & 0x7f;
+  uint32 rd = (lo >> 7) & 0x1f;
+  int call4 = (opcode == 0x6f || opcode == 0x67) && rd == 1;     // jal, jalr
+  int c_jalr = (hi & 0xf07f) == 0x9002 && ((hi >> 7) & 0x1f) != 0;
+  return call4 && !c_jalr ? ra - 4 : ra - 2;
+}
+
 // Frame-pointer walk (the kernel is built -fno-omit-frame-pointer). On
 // RISC-V, s0 points just above the frame: the return address is saved at
 // fp-8 and the caller's frame pointer at fp-16. Stacks grow down, so each
-// caller's fp must lie above the current one.
+// caller's fp must lie above the current one. The walk ends at a zero fp
+// (entry.S, a new thread) or at a return address outside the kernel's
+// text: usertrap is entered from the trampoline by a jump, so its saved
+// ra and fp are the user's and must not be printed as frames.
+// Each line is a call site: `addr2line -f -e kernel/kernel ADDR`.
 void
 backtrace(void)
 {
@@ -206,9 +253,9 @@ backtrace(void)
       break;
     uint64 ra = *(uint64 *)(fp - 8);
     uint64 caller_fp = *(uint64 *)(fp - 16);
-    if (ra == 0)
+    if (ra < (uint64)_entry + 4 || ra > (uint64)etext)
       break;
-    printf("  %p\n", (void *)ra);
+    printf("  %p\n", (void *)call_site(ra));
     if (caller_fp <= fp)
       break;
     fp = caller_fp;

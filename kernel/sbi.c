@@ -57,6 +57,15 @@ sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque)
   return sbi_ecall(EXT_HSM, 0, hartid, start_addr, opaque, 0).error;
 }
 
+// Stop the calling hart for good (weft never restarts a stopped hart).
+void
+sbi_hart_stop(void)
+{
+  sbi_ecall(EXT_HSM, 1, 0, 0, 0, 0);
+  for (;;)
+    asm volatile("wfi");
+}
+
 // HSM state (0 started, 1 stopped, ...), or a negative error for a hart
 // that does not exist.
 int

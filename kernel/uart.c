@@ -6,7 +6,9 @@
 // the line status register and is for kernel printf and echo, which must
 // never sleep. Input bytes go straight to consoleintr() from uartintr().
 // Locking: tx.lock protects the ring and is the only lock taken around the
-// transmit register on the buffered path. Invariant: tx.sent <= tx.queued
+// transmit register on the buffered path. midline (was the last byte sent
+// not a newline?) is written at every send without a lock: printf only
+// needs a good guess for where its message starts. Invariant: tx.sent <= tx.queued
 // <= tx.sent + TXRING, and a byte leaves the ring only when the UART has
 // room for it.
 
@@ -52,6 +54,8 @@ static struct {
   uint64 sent;      // bytes ever handed to the UART
 } tx;
 
+static volatile int midline;   // the last byte sent to the UART was not '\n'
+
 static inline uchar
 uart_get(int reg)
 {
@@ -62,6 +66,20 @@ static inline void
 uart_set(int reg, uchar v)
 {
   *(volatile uchar *)(UART0 + reg) = v;
+}
+
+// Hand c to the transmitter, remembering whether it ended a line.
+static inline void
+uart_send(int c)
+{
+  uart_set(REG_THR, c);
+  midline = (c != '\n');
+}
+
+int
+uart_at_line_start(void)
+{
+  return !midline;
 }
 
 void
@@ -86,7 +104,7 @@ tx_drain(void)
   int freed = 0;
 
   while (tx.sent != tx.queued && (uart_get(REG_LSR) & LSR_TX_IDLE)) {
-    uart_set(REG_THR, tx.ring[tx.sent % TXRING]);
+    uart_send(tx.ring[tx.sent % TXRING]);
     tx.sent++;
     freed = 1;
   }
@@ -126,7 +144,7 @@ uartputc_sync(int c)
   }
   while ((uart_get(REG_LSR) & LSR_TX_IDLE) == 0)
     ;
-  uart_set(REG_THR, c);
+  uart_send(c);
   pop_off();
 }
 

@@ -128,7 +128,13 @@ def test_kernel_survives_everything_above(sh):
 
 
 def test_halt_powers_off_with_status_0():
+    # QEMU's exit status alone proves nothing (any path to SBI shutdown gives
+    # 0): the console must show init's and the kernel's power-off lines, and
+    # no panic (wait_exit fails at once on one).
     with weft.Weft("halt") as m:
         m.sendline("halt")
         status = m.wait_exit(10)
         assert status == 0, "QEMU exit status %r after halt\n%s" % (status, m.tail())
+        assert re.search(r"(?m)^weft: power off \(status 0\)$", m.text), \
+            "no clean power-off line before QEMU exited:\n" + m.tail()
+        assert not weft.PANIC.search(m.text), m.tail()

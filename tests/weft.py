@@ -3,12 +3,17 @@
 Owns: one QEMU process per Weft object, a private copy of fs.img, the console
 transcript (in memory, newlines only) and its log file (tests/out/NAME.log,
 raw bytes as QEMU printed them).
-Rules: every wait has a deadline; a line starting "panic: " fails the current
-wait at once; every failure message ends with the tail of the console.
+Rules: every wait has a deadline; a kernel panic anywhere in the output (even
+mid-line, after a user program's partial line) fails the current wait at
+once; every failure message ends with the tail of the console. A boot that
+fails without a panic is retried once with a fresh QEMU (noted in the log
+and as a pytest warning), so one bad boot does not fail the rest; only after
+two failed boot attempts in a row do later boots fail fast.
 Invariant: QEMU never outlives the Python process -- close() kills it, and
 atexit plus SIGINT/SIGTERM handlers close every Weft still open.
 
 Environment: CPUS (default 3) is passed to `make print-qemu`;
+WEFT_BOOT_TIMEOUT (default 60) is the seconds one boot may take;
 WEFT_QEMU_CMD replaces the QEMU command (used to test this harness with a
 fake machine); "{fsimg}" and "{cpus}" in it are substituted. Weft(...,
 extra_args=[...]) appends arguments to QEMU's command (the gdb test adds
@@ -24,6 +29,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import warnings
 
 import pexpect
 
@@ -31,12 +37,19 @@ TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_DIR = os.path.dirname(TESTS_DIR)
 OUT_DIR = os.path.join(TESTS_DIR, "out")
 
-BOOT_TIMEOUT = 60
+BOOT_TIMEOUT = int(os.environ.get("WEFT_BOOT_TIMEOUT", "60") or "60")
 TAIL_LINES = 60
 PROMPT = re.compile(r"(?m)^\$ ")        # the shell prompt at a line start
-# The kernel's "panic: " can land mid-line (after "test NAME: ", a prompt...).
-PANIC = re.compile(r"(?<![\w-])panic: ")
+INIT_LINE = re.compile(r"init: starting sh")
+# The kernel's panic line is "panic: hart H thread ...". The kernel starts it
+# on a fresh line, but look anywhere: an older or student kernel may glue it
+# to a user program's unfinished line ("test x: abcpanic: hart 0 ...").
+PANIC = re.compile(r"panic: hart \d+ |(?m:^)panic: ")
 POLL = 0.25                             # longest single read from QEMU
+# A kernel line printed while sh writes its first prompt can split it ("$"
+# <line> " "). If no prompt came this long after "init: starting sh", an
+# empty command line makes sh print a fresh one.
+NUDGE_AFTER = 5
 
 
 def kill_child(child):
@@ -58,7 +71,7 @@ class Exited(Exception):
 
 
 _open_machines = set()
-_first_boot_failure = None   # later boots fail fast with the same story
+_failed_boots = []           # failed boot attempts since the last good boot
 _log_uses = {}               # log name -> machines that used it so far
 
 
@@ -116,7 +129,9 @@ class Weft:
     """One booted weft machine. Use as a context manager or call close()."""
 
     def __init__(self, name="weft", ncpu=None, boot_timeout=BOOT_TIMEOUT,
-                 boot=True, extra_args=()):
+                 boot=True, extra_args=(), retry=True):
+        # retry=False: one boot attempt, and no failing fast after earlier
+        # failures either (tests/bootloop.py counts every boot itself).
         self.name = log_name(name)
         self.extra_args = list(extra_args)   # appended to QEMU's argv
         self.ncpu = ncpu if ncpu is not None else cpus()
@@ -127,9 +142,10 @@ class Weft:
         self.exitstatus = None  # QEMU's status once it has exited
         self.child = None
         self.fsimg = None
-        if boot and _first_boot_failure is not None:
-            raise WeftError("not booting again: an earlier boot in this run "
-                            "failed:\n" + _first_boot_failure)
+        if boot and retry and len(_failed_boots) >= 2:
+            raise WeftError("not booting again: the last %d boot attempts in this "
+                            "run failed; the last one:\n%s"
+                            % (len(_failed_boots), _failed_boots[-1]))
         os.makedirs(OUT_DIR, exist_ok=True)
         # A second machine of the same name must not overwrite the first log.
         _log_uses[self.name] = _log_uses.get(self.name, 0) + 1
@@ -140,7 +156,7 @@ class Weft:
         try:
             self._start()
             if boot:
-                self.boot(boot_timeout)
+                self._boot_with_retry(boot_timeout, retry)
         except BaseException:
             self.close()
             raise
@@ -168,14 +184,42 @@ class Weft:
         except pexpect.ExceptionPexpect as e:
             raise WeftError("cannot start %s: %s" % (argv[0], e))
 
-    def boot(self, timeout=BOOT_TIMEOUT):
-        """Wait for the first shell prompt."""
-        global _first_boot_failure
+    def _boot_with_retry(self, timeout, retry):
+        """boot(); if that fails without a panic, once more on a fresh QEMU."""
         try:
-            self.expect(PROMPT, timeout, what="the first shell prompt")
+            self.boot(timeout)
+            return
         except WeftError as e:
-            _first_boot_failure = str(e)
+            if not retry or self.panic_seen:
+                raise
+            first = str(e)
+        why = first.split("\n", 1)[0]
+        self._note("\nweft: boot failed (%s); retrying with a fresh QEMU\n" % why)
+        warnings.warn("%s: boot failed once (%s) and was retried; console log %s"
+                      % (self.name, why, self.log_path))
+        kill_child(self.child)
+        if self.fsimg and os.path.exists(self.fsimg):
+            os.unlink(self.fsimg)
+        self.text, self.pos, self.broken, self.child = "", 0, None, None
+        self._start()
+        self.boot(timeout)
+
+    def boot(self, timeout=BOOT_TIMEOUT):
+        """Wait for the first shell prompt (nudging sh once if it was split)."""
+        deadline = time.monotonic() + timeout
+        try:
+            m = self.expect([PROMPT, INIT_LINE], timeout, what="the first shell prompt")
+            if m.re is INIT_LINE:
+                left = deadline - time.monotonic()
+                if not self.wait_for(PROMPT, min(NUDGE_AFTER, left)):
+                    self._note("\nweft: no clean first prompt yet; sending an empty line\n")
+                    self.send("\r")
+                    self.expect(PROMPT, max(1, deadline - time.monotonic()),
+                                what="the first shell prompt (after an empty line)")
+        except WeftError as e:
+            _failed_boots.append(str(e))
             raise
+        del _failed_boots[:]
 
     def close(self):
         """Kill QEMU (always safe to call again) and drop the image copy."""
@@ -215,7 +259,7 @@ class Weft:
         except pexpect.EOF:
             raise Exited()
         self._note(data)
-        scan_from = max(0, len(self.text) - 8)   # "panic: " may straddle reads
+        scan_from = max(0, len(self.text) - 16)  # a panic may straddle reads
         self.text += data.replace("\r", "")
         hit = None if self.panic_seen else PANIC.search(self.text, scan_from)
         if hit:
@@ -259,6 +303,17 @@ class Weft:
         if not isinstance(patterns, (list, tuple)):
             patterns = [patterns]
         pats = [re.compile(p) if isinstance(p, str) else p for p in patterns]
+        m = self.wait_for(pats, timeout, what)
+        if m is None:
+            self.fail("timed out after %g s waiting for %s"
+                      % (timeout, what or " or ".join(repr(p.pattern) for p in pats)))
+        return m
+
+    def wait_for(self, patterns, timeout, what=None):
+        """Like expect(), but a timeout returns None instead of failing."""
+        if not isinstance(patterns, (list, tuple)):
+            patterns = [patterns]
+        pats = [re.compile(p) if isinstance(p, str) else p for p in patterns]
         deadline = time.monotonic() + timeout
         while True:
             best = None
@@ -271,8 +326,7 @@ class Weft:
                 return best
             left = deadline - time.monotonic()
             if left <= 0:
-                self.fail("timed out after %g s waiting for %s"
-                          % (timeout, what or " or ".join(repr(p.pattern) for p in pats)))
+                return None
             try:
                 self._read(min(POLL, left))
             except Exited:

@@ -2,6 +2,8 @@
 // fds 0, 1 and 2, then keeps a shell running for ever: start sh, and reap
 // every child that exits -- its own sh and the orphans the kernel hands to
 // it -- starting a new sh whenever the current one ends.
+// init alone may power the machine off: a child that exits with
+// POWEROFF_REQUEST | status (user/halt.c makes one) asks it to.
 // Invariant: init never exits; if it did, orphans would have no reaper.
 
 #include "kernel/types.h"
@@ -62,6 +64,10 @@ main(void)
     for (;;) {
       int status;
       int dead = wait(&status);
+      if (dead > 0 && (status & ~POWEROFF_STATUS) == POWEROFF_REQUEST) {
+        printf("init: power off, as pid %d asked\n", dead);
+        poweroff(status & POWEROFF_STATUS);
+      }
       if (dead == sh_pid)
         break;
       if (dead < 0) {

@@ -36,6 +36,10 @@ int chdir(const char *path);
 char *sbrk(int delta);
 int sleep(int ticks);
 int uptime(void);
+// A child of init that exits with POWEROFF_REQUEST | status asks init to
+// power off with that status (user/halt.c, user/init.c).
+#define POWEROFF_REQUEST 0x504f0000
+#define POWEROFF_STATUS  0xff
 
 // weft: tasks, threads and memory (ABI.md).
 int clone(int flags, void *stack, void *tls, int *ctid);

@@ -5,7 +5,10 @@ It speaks weft's console protocol on a tty: banner, "init: starting sh",
 the commands tests/test_shell.py types, a usertests with three quick cases
 and one slow one, ^P process listing and halt (exit status 0).
 FAKE_QEMU_MODE picks a misbehaviour: ok, fail, panic-boot, hang-boot,
-exit-boot, panic-q, hang-q, exit-q, nolist.
+exit-boot, panic-q, hang-q, exit-q, nolist, panic-midline-q (the panic
+glued to a test's unfinished output line), split-prompt (a kernel line
+splits every first prompt), exit-first-boot (only the first machine of the
+run dies while booting; FAKE_QEMU_STATE names the file that remembers it).
 """
 
 import os
@@ -44,7 +47,12 @@ def usertests(args):
             out("test %s: " % name)
             time.sleep(0.05)
             if MODE == "panic-q" and name == "beta":
-                out("panic: fake kernel bug in beta\nbacktrace: 0x80001234\n")
+                out("panic: hart 1 thread 5 (usertests): fake kernel bug in beta\n"
+                    "backtrace:\n  0x80001234\n")
+                hang()
+            if MODE == "panic-midline-q" and name == "beta":
+                out("writing")
+                out("panic: hart 1 thread 5 (usertests): fake kernel bug in beta\n")
                 hang()
             if MODE == "hang-q" and name == "beta":
                 hang()
@@ -143,11 +151,19 @@ def main():
     if MODE == "exit-boot":
         sys.exit(3)
     if MODE == "panic-boot":
-        out("panic: fake panic while booting\n")
+        out("panic: hart 0 thread - (-): fake panic while booting\n")
         hang()
     if MODE == "hang-boot":
         hang()
-    out("init: starting sh\n$ ")
+    if MODE == "exit-first-boot":
+        state = os.environ["FAKE_QEMU_STATE"]
+        if not os.path.exists(state):
+            open(state, "w").close()
+            sys.exit(3)
+    if MODE == "split-prompt":
+        out("init: starting sh\n$\nweft: hart 2 started\n ")
+    else:
+        out("init: starting sh\n$ ")
     line = ""
     while True:
         c = os.read(fd, 1).decode()
@@ -159,6 +175,7 @@ def main():
         if c in "\r\n":
             out("\n")
             if line == "halt":
+                out("init: power off, as pid 3 asked\nweft: power off (status 0)\n")
                 sys.exit(0)
             out(run_line(line))
             out("$ ")

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,9 +28,13 @@ CASES = [
     ("exit-q", ["test_usertest[beta]", "test_usertest[gamma]",
                 "test_usertests_all_passed"], 30),
     ("nolist", ["test_usertest[boot]"], 30),
+    ("panic-midline-q", ["test_usertest[beta]", "test_usertest[gamma]",
+                         "test_usertests_all_passed"], 30),
+    ("split-prompt", [], 60),
+    ("exit-first-boot", [], 30),
 ]
 SLOW_CASES = [
-    ("hang-boot", ["test_usertest[boot]", "test_halt"], 90),
+    ("hang-boot", ["test_usertest[boot]", "test_halt"], 150),
     ("hang-q", ["test_usertest[beta]", "test_usertest[gamma]"], 220),
 ]
 
@@ -41,7 +46,8 @@ def fakes_running():
 
 
 def run_case(mode, expect_failed, limit):
-    env = dict(os.environ, FAKE_QEMU_MODE=mode,
+    state = os.path.join(tempfile.mkdtemp(prefix="weft-selftest-"), "booted")
+    env = dict(os.environ, FAKE_QEMU_MODE=mode, FAKE_QEMU_STATE=state,
                WEFT_QEMU_CMD="/usr/bin/python3 %s/fakeqemu.py" % HERE)
     env.pop("WEFT_SLOW", None)
     t0 = time.monotonic()
