@@ -14,6 +14,7 @@
 #include "thread.h"
 #include "proc.h"
 #include "mm.h"
+#include "tlb.h"
 #include "vm.h"
 #include "kalloc.h"
 #include "inode.h"
@@ -45,7 +46,8 @@ static int
 load_segment(struct mm *mm, struct inode *ip, struct proghdr *ph)
 {
   if (ph->memsz < ph->filesz || ph->vaddr + ph->memsz < ph->vaddr ||
-      ph->vaddr % PGSIZE != 0 || ph->vaddr + ph->memsz > TRAPFRAME_LOW)
+      ph->vaddr % PGSIZE != 0 || ph->vaddr + ph->memsz > MMAP_TOP ||
+      IN_KWIN(ph->vaddr, ph->vaddr + ph->memsz))
     return -1;
   int perm = segment_perm(ph->flags);
   for (uint64 off = 0; off < ph->memsz; off += PGSIZE) {
@@ -166,18 +168,11 @@ exec(char *path, char **argv)
   }
   mm->heap_base = mm->sz;
 
-  // Point of no return: move this thread's trapframe into the new space.
-  int slot = mm_map_trapframe(mm, t->trapframe);
-  if (slot < 0) {
-    mm_put(mm);
-    return -1;
-  }
+  // Point of no return: this hart runs in the new space from now on.
   struct mm *old = p->mm;
   thread_clear_child_tid(t, old);  // it names a word of the old program
-  mm_unmap_trapframe(old, t->tfslot);
-  t->tfslot = slot;
   p->mm = mm;
-  mm_activate(mm);
+  mm_enter(mm);
   mm_put(old);
 
   t->trapframe->epc = entry;

@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "mm.h"
 #include "vm.h"
+#include "tlb.h"
 #include "kalloc.h"
 #include "trap.h"
 #include "dev.h"
@@ -83,6 +84,9 @@ void
 kmain(uint64 hartid, uint64 dtb)
 {
   boot_hartid = hartid;
+  // Paging first: the device registers are mapped in the kernel window
+  // (memlayout.h), so the console works only once it is on.
+  boot_memory(dtb);
   consoleinit();
   printfinit();
   printf("\nweft: a RISC-V teaching kernel of processes and threads\n");
@@ -91,8 +95,7 @@ kmain(uint64 hartid, uint64 dtb)
            (int)hartid, (int)handoff_from, NCPU);
   else
     printf("weft: boot hart %d\n", (int)hartid);
-
-  boot_memory(dtb);
+  tlbinit();
   boot_tasks_and_traps();
   boot_files();
   userinit();       // the first process (pid 1); it mounts the file system once it runs

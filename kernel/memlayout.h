@@ -1,20 +1,40 @@
 // memlayout.h: where things are, physically (QEMU virt) and virtually.
 //
 // Physical:  0x0c000000 PLIC | 0x10000000 UART | 0x10001000 virtio-mmio disk
-//            0x80000000 OpenSBI (M-mode, not ours) | 0x80200000 kernel ... PHYSTOP
-// Kernel virtual: RAM and devices mapped at their physical address; at the top,
-//   the trampoline page and one kernel stack per thread slot, each above an
-//   unmapped guard page.
-// User virtual: text, data, guard page, stack, heap from 0 upward; at the top
-//   the trampoline, then one trapframe page per thread slot going down.
+//            0x80000000 OpenSBI (M-mode, not ours) | 0x80200000 kernel ... ram_top
+//
+// Virtual: ONE address space layout for kernel and user. Every page table --
+// the kernel's and each process's -- holds the kernel window, the two Sv39
+// root entries 2 and 3 (virtual 2 GiB to 4 GiB):
+//   [0x80000000, 0xC0000000)  RAM at its physical address (text R-X, rodata R,
+//                             the rest RW), so a physical address is also the
+//                             kernel's pointer to it;
+//   [0xC0000000, 0x100000000) device registers, then one kernel stack per
+//                             thread slot (each above an unmapped guard page)
+//                             up to the top.
+// Window pages have PTE_G and never PTE_U: user code cannot touch them, and
+// a trap does not change page tables. Every user page table points at the
+// kernel's own level-1 pages for these two entries (vm.c), so the window is
+// built once, at boot, and shared. User memory lives below and above it:
+// text, data, stack and heap from 0 (the heap stops at the window), mmap
+// regions from MMAP_TOP (mm.h) down.
 #ifndef WEFT_MEMLAYOUT_H
 #define WEFT_MEMLAYOUT_H
 
-#define UART0      0x10000000L
+#define KWIN_LO    0x80000000L            // the kernel window: root entries 2 and 3
+#define KWIN_HI    0x100000000L
+#define KDEV       0xC0000000L            // where the device registers are mapped
+
+// Device registers: physical address, and where the kernel sees them.
+#define UART0_PA   0x10000000L
+#define VIRTIO0_PA 0x10001000L
+#define PLIC_PA    0x0c000000L
+#define PLIC_SIZE  0x400000L
+#define PLIC       (KDEV + 0x0)
+#define UART0      (KDEV + PLIC_SIZE)
+#define VIRTIO0    (UART0 + 0x1000)
 #define UART0_IRQ  10
-#define VIRTIO0    0x10001000L
 #define VIRTIO0_IRQ 1
-#define PLIC       0x0c000000L
 #define PLIC_PRIORITY        (PLIC + 0x0)
 #define PLIC_PENDING         (PLIC + 0x1000)
 #define PLIC_SENABLE(hart)   (PLIC + 0x2080 + (hart) * 0x100)
@@ -28,19 +48,16 @@
 // up to RAMTOP_MAX; ram_top (kalloc.c) is where it really ends.
 #define RAMTOP_MAX (KERNBASE + 512*1024*1024)
 
-// The trampoline page holds the user/kernel switch code, mapped at the same
-// high address in every page table.
+// xv6's trampoline and trapframe pages at the top of user space are gone
+// (traps stay on the user's page table and save registers on the kernel
+// stack); the names stay for programs that use them, as addresses that are
+// never mapped.
 #define TRAMPOLINE (MAXVA - PGSIZE)
-
-// User space: thread slot n's trapframe.  Slot 0 is the first thread's, so
-// TRAPFRAME keeps xv6's meaning for single-threaded programs.
-#define TRAPFRAME_SLOT(n) (TRAMPOLINE - ((uint64)(n) + 1) * PGSIZE)
-#define TRAPFRAME TRAPFRAME_SLOT(0)
-#define TRAPFRAME_LOW TRAPFRAME_SLOT(NTFSLOT - 1)  // lowest trapframe address
+#define TRAPFRAME  (TRAMPOLINE - PGSIZE)
 
 // Kernel space: thread table entry i's kernel stack, KSTACK_PAGES long, with
-// one unmapped guard page below it.
+// one unmapped guard page above it (which is also the guard below stack i-1).
 #define KSTACK_STRIDE ((KSTACK_PAGES + 1) * PGSIZE)
-#define KSTACK(i)  (TRAMPOLINE - ((uint64)(i) + 1) * KSTACK_STRIDE)
+#define KSTACK(i)  (KWIN_HI - ((uint64)(i) + 1) * KSTACK_STRIDE)
 
 #endif

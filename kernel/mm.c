@@ -1,19 +1,26 @@
 // mm.c: user address spaces.
 //
 // A struct mm is one user page table plus what describes it: the break
-// (sz), the trapframe slots of the threads running in it, and a reference
-// count -- every process cloned with CLONE_VM shares its parent's mm.
+// (sz), the mmap regions, and two counts. `users` counts the processes
+// using it (CLONE_VM shares it); when the last one goes, every user page and
+// page-table page is given back at once. `holders` counts what keeps the
+// root page itself alive: the users together (one hold), and each hart that
+// still has the mm loaded (tlb.c: a hart keeps the last address space it ran
+// while it runs kernel threads or idles, Linux's "active_mm"). The kernel
+// window (memlayout.h) is in every root, so a hart can keep running kernel
+// code on a root whose user part is gone.
 // User layout: [0, sz) holds the program, a guard page, the stack and the
-// heap; the trapframe slots and the trampoline sit at the top (memlayout.h).
-// Locking: mm->lock protects the page table and every field; the mm table
-// lock protects which mm structs are in use.
-// Invariant: a user leaf PTE always carries PTE_U, the trampoline and
-// trapframes never do, so user-pointer checks can rely on PTE_U.
+// heap, below the kernel window or above it; mmap regions come down from
+// MMAP_TOP.
+// Locking: mm->lock protects the page table and every field but holders
+// (atomic); the mm table lock protects which mm structs are in use.
+// Invariant: a user leaf PTE always carries PTE_U and the kernel window's
+// PTEs never do, so user-pointer checks can rely on PTE_U.
 // The rule for taking pages away (munmap, sbrk shrink, a COW copy replacing
 // the shared original, exit): clear the PTEs, complete the TLB flush on
 // every hart that may cache them, then free -- the gather list below.
 // Reading order: the mm table, mm_alloc/mm_put, fork's copy, sbrk, the
-// gather list and shootdown, trapframe slots, the fault resolver, copies.
+// gather list, the fault resolver, copies.
 
 #include "types.h"
 #include "param.h"
@@ -25,13 +32,12 @@
 #include "sched.h"
 #include "mm.h"
 #include "vm.h"
+#include "tlb.h"
 #include "kalloc.h"
 #include "klib.h"
 #include "printf.h"
 #include "sbi.h"
 #include "weftabi.h"
-
-extern char trampoline[];
 
 static struct {
   struct spinlock lock;
@@ -70,7 +76,7 @@ mminit(void)
     initlock(&mmtable.mms[i].lock, "mm");
 }
 
-// A new, empty address space: just the trampoline.
+// A new, empty address space: a root that shares the kernel window.
 struct mm *
 mm_alloc(void)
 {
@@ -82,16 +88,13 @@ mm_alloc(void)
     mm_struct_free(mm);
     return 0;
   }
-  if (mappages(mm->pagetable, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) < 0) {
-    pagetable_free(mm->pagetable);
-    mm_struct_free(mm);
-    return 0;
-  }
-  mm->ref = 1;
+  kvm_share_window(mm->pagetable);
+  mm->users = 1;
+  mm->holders = 1;
   mm->sz = 0;
   mm->heap_base = 0;
-  mm->tfslots = 0;
   mm->harts = 0;
+  mm->asid = tlb_asid_for(mm - mmtable.mms);
   memset(mm->vmas, 0, sizeof(mm->vmas));
   return mm;
 }
@@ -100,37 +103,55 @@ struct mm *
 mm_share(struct mm *mm)
 {
   acquire(&mm->lock);
-  mm->ref++;
+  mm->users++;
   release(&mm->lock);
   return mm;
 }
 
-// Unmap and free the user pages [0, sz), the trampoline mapping and the
-// page-table pages. Trapframe slots must be unmapped already.
+// The last user is gone: unmap and free the user pages [0, sz), every mmap
+// region and the page-table pages under the root, all through one gather
+// list, so harts that still have mm loaded have flushed before anything is
+// reused. The root stays until the last holder lets go (mm_drop).
 static void
 mm_teardown(struct mm *mm)
 {
-  if (mm->tfslots != 0)
-    panic("mm_teardown: a thread still has a trapframe here");
   struct gather g;
   gather_init(&g, mm);
   unmappages(mm->pagetable, 0, PGROUNDUP(mm->sz) / PGSIZE, &g);
   vmas_unmap_all(mm, &g);
+  pagetable_free_user(mm->pagetable, &g);
   gather_flush(&g);
-  unmappages(mm->pagetable, TRAMPOLINE, 1, 0);
-  pagetable_free(mm->pagetable);
-  mm->pagetable = 0;
 }
 
 void
 mm_put(struct mm *mm)
 {
   acquire(&mm->lock);
-  int left = --mm->ref;
+  int left = --mm->users;
   release(&mm->lock);
   if (left > 0)
     return;
   mm_teardown(mm);
+  mm_drop(mm);              // the users' hold on the root
+}
+
+// A hart starts (grab) or stops (drop) keeping mm loaded (tlb.c). The root
+// page and the struct go with the last hold; by then no hart has the root
+// in satp, and its user part is empty.
+void
+mm_grab(struct mm *mm)
+{
+  __atomic_fetch_add(&mm->holders, 1, __ATOMIC_ACQ_REL);
+}
+
+void
+mm_drop(struct mm *mm)
+{
+  if (__atomic_sub_fetch(&mm->holders, 1, __ATOMIC_ACQ_REL) > 0)
+    return;
+  tlb_recycle(mm);          // its ASID goes to the next mm in this slot
+  kfree(mm->pagetable);
+  mm->pagetable = 0;
   mm_struct_free(mm);
 }
 
@@ -199,7 +220,7 @@ copy_user_pages(struct mm *src, struct mm *dst)
   // Harts running threads of src must drop their writable translations
   // before any of them can store into a page the child now shares.
   if (made_cow)
-    mm_tlb_shootdown(src);
+    tlb_shootdown(src);
   return err;
 }
 
@@ -235,7 +256,7 @@ mm_grow(struct mm *mm, long n)
   uint64 new = old + n;
   // A request for more pages than are free fails at once, not after a
   // long allocate-then-free loop with the lock held and interrupts off.
-  if ((n > 0 && (new < old || new > vma_lowest(mm) ||
+  if ((n > 0 && (new < old || new > vma_lowest(mm) || IN_KWIN(PGROUNDUP(old), new) ||
                  (PGROUNDUP(new) - PGROUNDUP(old)) / PGSIZE > kfree_pages())) ||
       (n < 0 && ((uint64)-n > old - mm->heap_base))) {
     release(&mm->lock);
@@ -275,7 +296,7 @@ mm_grow(struct mm *mm, long n)
 // address space in three steps, in this order, and never otherwise:
 //   1. clear (or replace) its PTE;
 //   2. make every hart that may cache the old translation flush it, and
-//      wait until they have: mm_tlb_shootdown;
+//      wait until they have: tlb_shootdown (tlb.c);
 //   3. kfree it.
 // The gather list holds the pages between 1 and 3, so one flush covers a
 // whole munmap; when it fills up it runs 2 and 3 itself and starts over.
@@ -300,68 +321,10 @@ gather_flush(struct gather *g)
 {
   if (g->n == 0)
     return;
-  mm_tlb_shootdown(g->mm);
+  tlb_shootdown(g->mm);
   for (int i = 0; i < g->n; i++)
     kfree(g->pages[i]);
   g->n = 0;
-}
-
-// Make every hart drop the translations of mm it may cache, and return only
-// when they have. Caller holds mm->lock (or is mm's last user).
-//
-// What weft relies on: the SBI specification says only that RFENCE's
-// sbi_remote_sfence_vma succeeds once the request "was sent" to the harts;
-// OpenSBI (the firmware weft runs on) goes further and returns from the
-// call only after every target hart has run the sfence.vma (it waits for
-// each hart's acknowledgement). The target harts take that request in
-// M-mode, whatever their S-mode interrupt state, so calling this with a
-// spinlock held cannot deadlock.
-void
-mm_tlb_shootdown(struct mm *mm)
-{
-  push_off();      // stay on this hart while "this hart" and "the others" matter
-  sfence_vma();
-  // The shortcut: with no other user of mm (one proc, at most one thread --
-  // the caller, who is in the kernel), no hart is running mm in user mode,
-  // and a hart that ran it before dropped its translations on the way out:
-  // uservec (trampoline.S) switches satp to the kernel page table and
-  // flushes on every trap, and there is no ASID to keep old entries alive.
-  // If traps ever stop flushing (no satp switch, or ASIDs), this shortcut
-  // must go.
-  int alone = mm->ref <= 1 && (mm->tfslots & (mm->tfslots - 1)) == 0;
-  uint64 others = mm->harts & ~(1UL << cpuid());
-  if (!alone && others)
-    sbi_remote_sfence_vma(others, 0);
-  pop_off();
-}
-
-// Map thread trapframe tf at a free slot. Returns the slot, or -1.
-int
-mm_map_trapframe(struct mm *mm, struct trapframe *tf)
-{
-  acquire(&mm->lock);
-  for (int slot = 0; slot < NTFSLOT; slot++) {
-    if (mm->tfslots & (1UL << slot))
-      continue;
-    if (mappages(mm->pagetable, TRAPFRAME_SLOT(slot), PGSIZE, (uint64)tf, PTE_R | PTE_W) < 0)
-      break;
-    mm->tfslots |= 1UL << slot;
-    release(&mm->lock);
-    return slot;
-  }
-  release(&mm->lock);
-  return -1;
-}
-
-void
-mm_unmap_trapframe(struct mm *mm, int slot)
-{
-  acquire(&mm->lock);
-  if ((mm->tfslots & (1UL << slot)) == 0)
-    panic("mm_unmap_trapframe: slot not in use");
-  unmappages(mm->pagetable, TRAPFRAME_SLOT(slot), 1, 0);
-  mm->tfslots &= ~(1UL << slot);
-  release(&mm->lock);
 }
 
 // ---- the fault resolver, and copies between kernel and user memory --------
@@ -470,7 +433,8 @@ mm_fault(struct mm *mm, uint64 va, int access)
   acquire(&mm->lock);
   int r = resolve_locked(mm, va, access);
   release(&mm->lock);
-  sfence_vma();
+  // The PTE was absent or stricter: this hart's TLB may still hold that.
+  tlb_flush_page(va);
   return r;
 }
 
@@ -574,14 +538,6 @@ either_copyin(void *dst, int user_addr, uint64 src, uint64 len)
     return copyin(myproc()->mm, dst, src, len);
   memmove(dst, (void *)src, len);
   return 0;
-}
-
-// Run this hart on mm's page table from the next return to user space on,
-// and remember that this hart may now cache its translations.
-void
-mm_activate(struct mm *mm)
-{
-  __sync_fetch_and_or(&mm->harts, 1UL << cpuid());
 }
 
 // Fault-path counters for meminfo().

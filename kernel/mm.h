@@ -5,7 +5,6 @@
 
 #include "spinlock.h"
 
-struct trapframe;
 struct meminfo;
 
 // An anonymous mapping made by mmap (mmap.c): [start, end), page aligned.
@@ -15,36 +14,40 @@ struct vma {
   int shared;              // MAP_SHARED: pages shared across fork, never COW
   int guard;               // pages at the bottom never accessible (MAP_STACK: 1)
 };
-// One region per thread stack (its guard included) for every thread an mm
-// can have, plus the program's own mappings.
-#define NVMA (NTFSLOT + 32)
+// One region per thread stack (its guard included) for every thread a
+// process can have, plus the program's own mappings.
+#define NVMA (NTHREAD_PROC + 32)
 
 struct mm {
-  struct spinlock lock;    // protects everything below
-  int ref;                 // procs using this mm
+  struct spinlock lock;    // protects everything below but holders and harts
+  int users;               // procs using this mm; at 0 its user part is freed
+  int holders;             // users (as one) + harts keeping it loaded (atomic)
   pagetable_t pagetable;   // root of the user page table
   uint64 sz;               // break: [0, sz) is text, data, guard, stack, heap
   uint64 heap_base;        // sz right after exec: sbrk never shrinks below it
-  uint64 tfslots;          // bitmap of trapframe slots in use (NTFSLOT <= 64)
-  uint64 harts;            // harts that may hold its translations in their TLB
+  uint64 harts;            // harts that may hold its translations (atomic; tlb.c)
+  uint64 flush_pending;    // harts that must flush them before running here (atomic; tlb.c)
+  uint64 asid;             // its address-space id for its whole life (tlb.c)
   struct vma vmas[NVMA];   // mmap'd regions, all above sz and below MMAP_TOP
 };
 
-// mmap'd regions are placed downward from here (one gap page below the
-// lowest trapframe slot); the heap may grow up to the lowest region.
-#define MMAP_TOP (TRAPFRAME_LOW - PGSIZE)
+// mmap'd regions are placed downward from here (below the never-mapped
+// TRAPFRAME and TRAMPOLINE pages xv6 programs know of); the heap may grow
+// up to the lowest region. Neither may enter the kernel window.
+#define MMAP_TOP (TRAPFRAME - PGSIZE)
+
+// Does [start, end) overlap the kernel window (memlayout.h)?
+#define IN_KWIN(start, end) ((start) < KWIN_HI && (end) > KWIN_LO)
 
 void       mminit(void);
-struct mm *mm_alloc(void);                    // empty space with trampoline mapped, ref 1
-struct mm *mm_share(struct mm *mm);           // ref+1 (CLONE_VM)
+struct mm *mm_alloc(void);                    // empty space (the kernel window only), 1 user
+struct mm *mm_share(struct mm *mm);           // users+1 (CLONE_VM)
 struct mm *mm_copy(struct mm *mm);            // duplicate (fork); 0 if out of memory
-void       mm_put(struct mm *mm);             // ref-1; frees the space at zero
+void       mm_put(struct mm *mm);             // users-1; frees the user part at zero
+void       mm_grab(struct mm *mm);            // a hart keeps mm loaded (tlb.c)
+void       mm_drop(struct mm *mm);            // ... and lets go; the root goes with the last
 uint64     mm_grow(struct mm *mm, long n);    // sbrk: old break, or -1
-int        mm_map_trapframe(struct mm *mm, struct trapframe *tf); // slot, or -1
-void       mm_unmap_trapframe(struct mm *mm, int slot);
-void       mm_activate(struct mm *mm);        // this hart is about to run in mm
 void       mm_counters(struct meminfo *mi);     // fault counters for meminfo()
-void       mm_tlb_shootdown(struct mm *mm);   // every hart drops mm's stale translations, now
 
 // The page-fault resolver (copy-on-write, demand-zero): FAULT_OK when the
 // access at va can now be retried, FAULT_OOM, or FAULT_BAD for a real

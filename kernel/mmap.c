@@ -12,7 +12,7 @@
 // the lowest page of a private mapping a guard that the resolver never
 // backs, whatever mprotect says: a thread stack and its guard are one vma.
 // Taking pages away follows mm.c's rule: clear the PTEs, flush every hart
-// (mm_tlb_shootdown), then free -- through a gather list.
+// (tlb_shootdown, tlb.c), then free -- through a gather list.
 // Locking: mm->lock protects the vma array and the page table.
 
 #include "types.h"
@@ -23,6 +23,7 @@
 #include "thread.h"
 #include "mm.h"
 #include "vm.h"
+#include "tlb.h"
 #include "kalloc.h"
 #include "weftabi.h"
 #include "klib.h"
@@ -75,15 +76,21 @@ range_free(struct mm *mm, uint64 start, uint64 end)
   for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++)
     if (v->end && start < v->end && v->start < end)
       return 0;
-  return start >= PGROUNDUP(mm->sz) && end <= MMAP_TOP && start < end;
+  return start >= PGROUNDUP(mm->sz) && end <= MMAP_TOP && start < end &&
+         !IN_KWIN(start, end);
 }
 
-// The highest free range of len bytes below MMAP_TOP and above the heap.
+// The highest free range of len bytes below MMAP_TOP and above the heap,
+// outside the kernel window.
 static uint64
 find_gap(struct mm *mm, uint64 len)
 {
   uint64 end = MMAP_TOP;
   while (end >= len && end - len >= PGROUNDUP(mm->sz)) {
+    if (IN_KWIN(end - len, end)) {
+      end = KWIN_LO;            // go below the window and try again
+      continue;
+    }
     if (range_free(mm, end - len, end))
       return end - len;
     // Move below the mapping in the way and try again.
@@ -265,7 +272,7 @@ mm_mprotect(struct mm *mm, uint64 addr, uint64 len, int prot)
       reprotect_page(v, pte);
   }
   // Permissions that got stricter must hold on every hart from now on.
-  mm_tlb_shootdown(mm);
+  tlb_shootdown(mm);
   release(&mm->lock);
   return 0;
 }

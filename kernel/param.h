@@ -23,7 +23,7 @@
 #endif
 #define NPROC        64    // processes (PCBs)
 #define NTHREAD     128    // threads (TCBs) in the whole system
-#define NTFSLOT      64    // trapframe slots in one address space = threads per mm
+#define NTHREAD_PROC 64    // threads one process may have
 #define KSTACK_PAGES  2    // kernel stack size of each thread, in pages
 
 #endif

@@ -197,7 +197,7 @@ current_stack(uint64 fp)
   struct thread *t = mythread();
 
   if (t != 0) {
-    uint64 top = t->kstack + KSTACK_PAGES * PGSIZE;
+    uint64 top = (uint64)t->trapframe;   // the stack proper ends below it
     if (fp > t->kstack && fp <= top) {
       r.lo = t->kstack;
       r.hi = top;
@@ -235,9 +235,8 @@ call_site(uint64 ra)
 // RISC-V, s0 points just above the frame: the return address is saved at
 // fp-8 and the caller's frame pointer at fp-16. Stacks grow down, so each
 // caller's fp must lie above the current one. The walk ends at a zero fp
-// (entry.S, a new thread) or at a return address outside the kernel's
-// text: usertrap is entered from the trampoline by a jump, so its saved
-// ra and fp are the user's and must not be printed as frames.
+// (entry.S, a new thread, uservec: it zeroes fp and ra before it jumps to
+// usertrap) or at a return address outside the kernel's text.
 // Each line is a call site: `addr2line -f -e kernel/kernel ADDR`.
 void
 backtrace(void)

@@ -159,12 +159,13 @@ clone_flags_valid(int flags)
 }
 
 // Put t on p's thread list. Fails while a stop of p's threads is under way
-// (stop_threads) or p was killed: a thread added now would escape the stop.
+// (stop_threads) or p was killed -- a thread added now would escape the
+// stop -- and when p has NTHREAD_PROC threads already.
 int
 proc_add_thread(struct proc *p, struct thread *t)
 {
   acquire(&p->lock);
-  if (p->stopper || p->killed) {
+  if (p->stopper || p->killed || p->nthreads >= NTHREAD_PROC) {
     release(&p->lock);
     return -1;
   }
@@ -190,10 +191,8 @@ init_child_regs(struct thread *nt, struct thread *me, int flags, uint64 stack, u
 
 // Undo a clone that failed after its thread was allocated.
 static void
-clone_undo_thread(struct thread *nt, struct mm *mm)
+clone_undo_thread(struct thread *nt)
 {
-  if (nt->tfslot >= 0)
-    mm_unmap_trapframe(mm, nt->tfslot);
   acquire(&nt->lock);
   thread_reap(nt);
   release(&nt->lock);
@@ -225,9 +224,6 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
   if (nt == 0)
     goto fail_proc;
   init_child_regs(nt, me, flags, stack, tls);
-  nt->tfslot = mm_map_trapframe(np->mm, nt->trapframe);
-  if (nt->tfslot < 0)
-    goto fail_thread;
   if (flags & CLONE_CHILD_CLEARTID)
     nt->clear_child_tid = ctid;
   if ((flags & CLONE_PARENT_SETTID) && copyout(p->mm, ctid, &tid, sizeof(tid)) < 0)
@@ -249,7 +245,7 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
   return tid;
 
 fail_thread:
-  clone_undo_thread(nt, np->mm);
+  clone_undo_thread(nt);
 fail_proc:
   if (np != p) {
     proc_drop_resources(np);
@@ -334,8 +330,8 @@ thread_clear_child_tid(struct thread *t, struct mm *mm)
 // The calling thread leaves for good. value becomes the exit status if it
 // is the process's last thread and no exit() set one.
 // Order matters: a joiner that sees the tid word turn 0 may create a thread
-// at once, so the trapframe slot is returned first and the TCB is marked
-// `finishing` (thread_alloc waits for such a TCB instead of failing); the
+// at once, so the TCB is marked `finishing` first (thread_alloc waits for
+// such a TCB instead of failing); the
 // word is cleared while t is still on p's list, so p->mm is still the mm
 // that word belongs to (an exec waits for us to leave before replacing it).
 static void __attribute__((noreturn))
@@ -344,8 +340,6 @@ thread_finish(int value)
   struct thread *t = mythread();
   struct proc *p = t->proc;
 
-  mm_unmap_trapframe(p->mm, t->tfslot);
-  t->tfslot = -1;
   acquire(&t->lock);
   t->finishing = 1;
   release(&t->lock);
@@ -572,9 +566,8 @@ userinit(void)
   struct thread *t = thread_alloc(p, p->pid);
   if (t == 0)
     panic("userinit: no thread");
-  t->tfslot = mm_map_trapframe(p->mm, t->trapframe);
-  if (t->tfslot < 0 || proc_add_thread(p, t) < 0)
-    panic("userinit: trapframe");
+  if (proc_add_thread(p, t) < 0)
+    panic("userinit: cannot add the first thread");
   t->kfn = first_thread_start;
   initproc = p;
   p->state = PS_ALIVE;

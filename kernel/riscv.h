@@ -81,9 +81,13 @@ typedef uint64 *pagetable_t;   // one page of 512 PTEs
 #define PXSHIFT(level) (PGSHIFT + 9 * (level))
 #define PX(level, va)  ((((uint64)(va)) >> PXSHIFT(level)) & 0x1FF)
 
-// satp value selecting Sv39 with root page table pt.
+// satp value selecting Sv39 with root page table pt and address-space id
+// asid (bits 44-59; a hart may implement fewer bits, or none: mm.c probes).
 #define SATP_SV39 (8L << 60)
-#define MAKE_SATP(pt) (SATP_SV39 | (((uint64)(pt)) >> 12))
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK 0xFFFFUL
+#define MAKE_SATP(pt, asid) \
+  (SATP_SV39 | ((uint64)(asid) << SATP_ASID_SHIFT) | (((uint64)(pt)) >> 12))
 
 // One past the highest user/kernel virtual address we use: Sv39 allows 39
 // bits but the top half would need sign extension, so stay below 2^38.

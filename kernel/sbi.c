@@ -19,20 +19,28 @@ struct sbiret {
 };
 
 static struct sbiret
-sbi_ecall(uint64 ext, uint64 fn, uint64 arg0, uint64 arg1, uint64 arg2, uint64 arg3)
+sbi_ecall5(uint64 ext, uint64 fn, uint64 arg0, uint64 arg1, uint64 arg2, uint64 arg3,
+           uint64 arg4)
 {
   register uint64 a0 asm("a0") = arg0;
   register uint64 a1 asm("a1") = arg1;
   register uint64 a2 asm("a2") = arg2;
   register uint64 a3 asm("a3") = arg3;
+  register uint64 a4 asm("a4") = arg4;
   register uint64 a6 asm("a6") = fn;
   register uint64 a7 asm("a7") = ext;
   asm volatile("ecall"
                : "+r"(a0), "+r"(a1)
-               : "r"(a2), "r"(a3), "r"(a6), "r"(a7)
+               : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
                : "memory");
   struct sbiret r = { (long)a0, (long)a1 };
   return r;
+}
+
+static struct sbiret
+sbi_ecall(uint64 ext, uint64 fn, uint64 arg0, uint64 arg1, uint64 arg2, uint64 arg3)
+{
+  return sbi_ecall5(ext, fn, arg0, arg1, arg2, arg3, 0);
 }
 
 void
@@ -88,6 +96,13 @@ void
 sbi_remote_sfence_vma(uint64 hart_mask, uint64 hart_mask_base)
 {
   sbi_ecall(EXT_RFENCE, 1, hart_mask, hart_mask_base, 0, (uint64)-1);
+}
+
+// The same for one address space: entries tagged asid (global ones stay).
+void
+sbi_remote_sfence_vma_asid(uint64 hart_mask, uint64 hart_mask_base, uint64 asid)
+{
+  sbi_ecall5(EXT_RFENCE, 2, hart_mask, hart_mask_base, 0, (uint64)-1, asid);
 }
 
 // System reset: shutdown. QEMU exits. A non-zero status is reported to the

@@ -12,6 +12,7 @@ void sbi_hart_stop(void) __attribute__((noreturn));
 #define SBI_HSM_STOPPED 1
 void sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base);
 void sbi_remote_sfence_vma(uint64 hart_mask, uint64 hart_mask_base);
+void sbi_remote_sfence_vma_asid(uint64 hart_mask, uint64 hart_mask_base, uint64 asid);
 void sbi_poweroff(int status) __attribute__((noreturn));
 
 #endif

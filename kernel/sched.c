@@ -37,6 +37,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "mm.h"
+#include "tlb.h"
 #include "sbi.h"
 #include "printf.h"
 #include "trap.h"
@@ -159,15 +160,17 @@ run_thread(struct cpu *c, struct thread *t)
   t->state = TS_RUNNING;
   t->hart = cpuid();
   if (t->proc && t->proc->mm)
-    mm_activate(t->proc->mm);
+    mm_enter(t->proc->mm);     // kernel threads run on whatever is loaded
   c->thread = t;
   c->switches++;
   swtch(&c->context, &t->context);
   c->thread = 0;
+  mm_leave();
   // A thread that exited switched away for the last time: its kernel
   // stack is no longer in use, so its TCB can be recycled now.
   if (t->state == TS_ZOMBIE)
     thread_reap(t);
+  mm_switch_if_dead();         // it may have been the last user of its mm
 }
 
 void
@@ -181,6 +184,7 @@ scheduler(void)
     intr_on();
     struct thread *t = runq_pop();
     if (t == 0) {
+      mm_switch_if_dead();
       idle_wait(c);
       continue;
     }

@@ -11,8 +11,15 @@ struct cpu {
   int noff;                  // push_off() depth
   int intena;                // were interrupts on before the first push_off?
   int started;               // reached scheduler()
-  uint64 switches;           // threads switched to (sched.c; read by meminfo)
+  struct mm *active_mm;      // the address space in satp, held (tlb.c); 0: the kernel's
+  struct mm *user_mm;        // active_mm while it runs one of its threads, else 0
+  // Counters, read by others without a lock (hartstat()):
+  uint64 switches;           // threads switched to (sched.c)
   uint64 idle_waits;         // times it found nothing to run and waited in wfi
+  uint64 mm_switches;        // satp writes: address-space switches (tlb.c)
+  uint64 tlb_flushes;        // whole-TLB flushes (tlb.c)
+  uint64 shootdowns_sent;    // remote flush requests it made (tlb.c)
+  uint64 shootdowns_recv;    // remote flush requests aimed at it (tlb.c)
 };
 
 extern struct cpu cpus[NCPU];

@@ -78,6 +78,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_mprotect] = sys_mprotect,
   [SYS_procinfo] = sys_procinfo,
   [SYS_meminfo] = sys_meminfo,   [SYS_poweroff] = sys_poweroff,
+  [SYS_hartstat] = sys_hartstat,
 };
 
 void

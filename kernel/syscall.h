@@ -35,5 +35,6 @@
 #define SYS_procinfo    29
 #define SYS_meminfo     30
 #define SYS_poweroff    31
+#define SYS_hartstat    32
 
 #endif

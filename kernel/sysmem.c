@@ -8,6 +8,7 @@
 #include "thread.h"
 #include "proc.h"
 #include "mm.h"
+#include "tlb.h"
 #include "kalloc.h"
 #include "sysarg.h"
 #include "sysnums.h"
@@ -34,6 +35,18 @@ sys_meminfo(void)
   mi.free_pages = kfree_pages();
   mm_counters(&mi);
   return copyout(myproc()->mm, dst, &mi, sizeof(mi));
+}
+
+// hartstat(buf, max): each started hart's scheduling and TLB counters
+// (struct hartstat); returns how many records, or -1.
+uint64
+sys_hartstat(void)
+{
+  uint64 buf;
+  int max;
+  argaddr(0, &buf);
+  argint(1, &max);
+  return hartstats_fill(buf, max);
 }
 
 // mmap(addr, len, prot, flags, fd, off): anonymous mappings only, so fd

@@ -21,6 +21,7 @@ uint64 sys_poweroff(void);
 // sysmem.c: memory
 uint64 sys_sbrk(void);
 uint64 sys_meminfo(void);
+uint64 sys_hartstat(void);
 uint64 sys_mmap(void);
 uint64 sys_munmap(void);
 uint64 sys_mprotect(void);

@@ -1,12 +1,12 @@
 // thread.c: the thread table -- TCB allocation and freeing.
 //
 // Every thread owns a fixed kernel stack (KSTACK(index), mapped at boot with
-// a guard page below) and a trapframe page allocated here. Process and
-// thread ids come from one counter, so a process's first thread has tid ==
-// pid and no tid ever equals another process's pid.
+// a guard page below); its trapframe is the top of that stack, so creating
+// a thread allocates no memory at all. Process and thread ids come from
+// one counter, so a process's first thread has tid == pid and no tid ever
+// equals another process's pid.
 // Locking: t->lock protects a thread's state (see thread.h); id_lock the
 // id counter.
-// Invariant: a thread in state UNUSED owns no trapframe page.
 // A thread that has told its joiner it is gone (thread_finish) still runs
 // on its kernel stack for a moment; its TCB is marked `finishing` and
 // thread_alloc waits for it rather than report the table full.
@@ -18,7 +18,6 @@
 #include "spinlock.h"
 #include "thread.h"
 #include "sched.h"
-#include "kalloc.h"
 #include "klib.h"
 #include "printf.h"
 
@@ -80,12 +79,9 @@ thread_alloc(struct proc *p, int tid)
     yield();
   }
 
-  t->trapframe = kalloc();
-  if (t->trapframe == 0) {
-    release(&t->lock);
-    return 0;
-  }
-  memset(t->trapframe, 0, PGSIZE);
+  // The trapframe tops the kernel stack; the stack proper starts below it.
+  t->trapframe = (struct trapframe *)(t->kstack + KSTACK_PAGES * PGSIZE) - 1;
+  memset(t->trapframe, 0, sizeof(*t->trapframe));
   t->state = TS_EMBRYO;
   t->tid = tid;
   t->proc = p;
@@ -93,7 +89,6 @@ thread_alloc(struct proc *p, int tid)
   t->finishing = 0;
   t->chan = 0;
   t->hart = -1;
-  t->tfslot = -1;
   t->clear_child_tid = 0;
   t->kfn = 0;
   t->karg = 0;
@@ -102,7 +97,7 @@ thread_alloc(struct proc *p, int tid)
   // The first swtch() to the thread "returns" into thread_entry on a fresh stack.
   memset(&t->context, 0, sizeof(t->context));
   t->context.ra = (uint64)thread_entry;
-  t->context.sp = t->kstack + KSTACK_PAGES * PGSIZE;
+  t->context.sp = (uint64)t->trapframe;
   release(&t->lock);
   return t;
 }
@@ -112,9 +107,6 @@ thread_reap(struct thread *t)
 {
   if (!holding(&t->lock))
     panic("thread_reap: thread lock not held");
-  if (t->trapframe)
-    kfree(t->trapframe);
-  t->trapframe = 0;
   t->proc = 0;
   t->tid = 0;
   t->chan = 0;

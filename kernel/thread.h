@@ -12,19 +12,19 @@ struct context {
   uint64 sp;
 };
 
-// User registers saved by the trampoline on a trap from user space, in
-// register-number order x1..x31, then what the trampoline needs to enter the
-// kernel. trampoline.S depends on these offsets: change both or neither.
+// User registers saved by uservec on a trap from user space, in
+// register-number order x1..x31, then what uservec needs to enter the
+// kernel. uservec.S depends on these offsets: change both or neither.
+// Each thread's trapframe is the top of its own kernel stack.
 struct trapframe {
   /*   0 */ uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
   /*  72 */ uint64 a0, a1, a2, a3, a4, a5, a6, a7;
   /* 136 */ uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
   /* 216 */ uint64 t3, t4, t5, t6;
   /* 248 */ uint64 epc;            // user pc
-  /* 256 */ uint64 kernel_satp;    // kernel page table
-  /* 264 */ uint64 kernel_sp;      // top of this thread's kernel stack
-  /* 272 */ uint64 kernel_trap;    // usertrap()
-  /* 280 */ uint64 kernel_hartid;  // tp for the kernel
+  /* 256 */ uint64 kernel_sp;      // kernel stack pointer: right below this trapframe
+  /* 264 */ uint64 kernel_hartid;  // tp for the kernel
+  /* 272 */ uint64 pad;            // keeps the size a multiple of 16 (stack alignment)
 };
 
 enum thread_state { TS_UNUSED, TS_EMBRYO, TS_RUNNABLE, TS_RUNNING, TS_SLEEPING, TS_ZOMBIE };
@@ -63,8 +63,7 @@ struct thread {
   int futex_woken;              // set by futex_wake
 
   // Private to the thread itself (no lock needed):
-  struct trapframe *trapframe;  // kernel (physical) address of its trapframe page
-  int tfslot;                   // slot of its trapframe in the user address space
+  struct trapframe *trapframe;  // at the top of its kernel stack
   struct context context;       // swtch() here to run the thread
   uint64 clear_child_tid;       // CLONE_CHILD_CLEARTID address, 0 if none
   void (*kfn)(void *);          // kernel code to run first: kthread body, first process setup
@@ -76,7 +75,7 @@ extern struct thread threads[NTHREAD];
 
 void   threadinit(void);
 int    id_alloc(void);                        // next pid/tid (one number space)
-// An EMBRYO thread of p with its own trapframe page, or 0. The scheduler
+// An EMBRYO thread of p, or 0 if the thread table is full. The scheduler
 // ignores it until the caller makes it RUNNABLE. May yield (see thread.c).
 struct thread *thread_alloc(struct proc *p, int tid);
 void   thread_reap(struct thread *t);         // -> UNUSED; caller holds t->lock

@@ -3,9 +3,10 @@
 // itself (kerneltrap), and the way back to user space (usertrapret).
 //
 // Owns the tick counter. Locking: tickslock protects ticks. The invariant:
-// while a thread runs in user mode, stvec points at the trampoline's
-// uservec and sscratch at that thread's trapframe; in the kernel, stvec
-// points at kernelvec.
+// while a thread runs in user mode, stvec points at uservec (uservec.S)
+// and sscratch at that thread's trapframe, and satp holds its mm's page
+// table (the scheduler loads it, sched.c); in the kernel, stvec points at
+// kernelvec. No trap changes satp: the kernel is mapped in every page table.
 
 #include "types.h"
 #include "param.h"
@@ -31,7 +32,8 @@ int boot_hartid;              // main.c: the hart that counts ticks
 // i.e. 100 per second.
 #define TICK_CYCLES 100000
 
-extern char trampoline[], uservec[], userret[];
+void uservec(void);
+void userret(struct trapframe *tf) __attribute__((noreturn));
 void kernelvec(void);
 void syscall(void);
 
@@ -180,7 +182,8 @@ usertrap(void)
   usertrapret();
 }
 
-// Return to user space through the trampoline's userret.
+// Return to user space through uservec.S's userret, on the page table the
+// hart already has: the scheduler (or exec) loaded this thread's mm.
 void
 usertrapret(void)
 {
@@ -189,11 +192,9 @@ usertrapret(void)
 
   // From here until sret a trap would go to uservec with kernel state: none.
   intr_off();
-  csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
+  csr_write(stvec, (uint64)uservec);
 
-  tf->kernel_satp = csr_read(satp);
-  tf->kernel_sp = t->kstack + KSTACK_PAGES * PGSIZE;
-  tf->kernel_trap = (uint64)usertrap;
+  tf->kernel_sp = (uint64)tf;      // the kernel stack grows down from the trapframe
   tf->kernel_hartid = r_tp();
 
   // sret to user mode (SPP = 0) with interrupts on (SPIE = 1).
@@ -202,11 +203,7 @@ usertrapret(void)
   st |= SSTATUS_SPIE;
   csr_write(sstatus, st);
   csr_write(sepc, tf->epc);
-
-  uint64 satp = MAKE_SATP(t->proc->mm->pagetable);
-  void (*ret)(uint64, uint64) = (void (*)(uint64, uint64))(TRAMPOLINE + (userret - trampoline));
-  ret(TRAPFRAME_SLOT(t->tfslot), satp);
-  panic("usertrapret: userret returned");
+  userret(tf);
 }
 
 // Traps taken while the kernel runs (kernelvec): interrupts, or a kernel bug.
@@ -227,11 +224,12 @@ kerneltrap(void)
     uint64 stval = csr_read(stval);
     printf("kerneltrap: %s scause %p sepc %p stval %p\n", cause_name(scause),
            (void *)scause, (void *)sepc, (void *)stval);
-    // Count pages down from the trampoline: each thread slot is one unmapped
-    // guard page followed (downwards) by KSTACK_PAGES stack pages, so a
-    // fault on a page whose index is a multiple of the stride is a guard hit.
-    uint64 k = (TRAMPOLINE - 1 - stval) / PGSIZE;
-    if (stval < TRAMPOLINE && k <= (uint64)NTHREAD * (KSTACK_PAGES + 1) &&
+    // Count pages down from the top of the kernel window: each thread slot
+    // is one unmapped guard page followed (downwards) by KSTACK_PAGES stack
+    // pages, so a fault on a page whose index is a multiple of the stride
+    // is a guard hit.
+    uint64 k = (KWIN_HI - 1 - stval) / PGSIZE;
+    if (stval < KWIN_HI && k <= (uint64)NTHREAD * (KSTACK_PAGES + 1) &&
         k % (KSTACK_PAGES + 1) == 0)
       panic("kernel stack overflow (hit the guard page below a thread's kernel stack)");
     panic("kerneltrap: unexpected trap in the kernel");

@@ -1,7 +1,8 @@
 // vm.c: Sv39 page tables.
 //
 // Owns the kernel's page table (built once at boot, identical on every
-// hart) and the page-table primitives. Two ways in, one for each question:
+// hart) -- the kernel window every page table shares -- and the page-table
+// primitives. Two ways in, one for each question:
 // walk() finds the PTE of one address; walk_next() steps through a range
 // and skips every missing page-table page whole, so a loop over a range
 // costs what is mapped, not what the range spans (a program with a page at
@@ -27,7 +28,6 @@ pagetable_t kernel_pagetable;
 
 extern char etext[];       // end of kernel text (kernel.ld)
 extern char erodata[];     // end of read-only data
-extern char trampoline[];  // trampoline.S
 
 pagetable_t
 pagetable_alloc(void)
@@ -38,12 +38,22 @@ pagetable_alloc(void)
   return pt;
 }
 
+// Is va in the kernel window (memlayout.h)? In a user page table those
+// root entries are the kernel's own level-1 pages, shared by every page
+// table: no walk of a user page table may enter them, to change or to free.
+static int
+in_window(pagetable_t pt, uint64 va)
+{
+  return pt != kernel_pagetable && va >= KWIN_LO && va < KWIN_HI;
+}
+
 // Return the address of the level-0 PTE for va. Missing intermediate tables
-// are created when alloc is set; otherwise 0 is returned for them.
+// are created when alloc is set; otherwise 0 is returned for them. In a
+// user page table the kernel window is not there to find (0).
 pte_t *
 walk(pagetable_t pt, uint64 va, int alloc)
 {
-  if (va >= MAXVA)
+  if (va >= MAXVA || in_window(pt, va))
     return 0;
   for (int level = 2; level > 0; level--) {
     pte_t *pte = &pt[PX(level, va)];
@@ -66,7 +76,8 @@ walk(pagetable_t pt, uint64 va, int alloc)
 
 // The first present leaf PTE for an address in [*va, end), or 0 if there is
 // none; *va becomes that address. Where an upper-level entry is missing,
-// the whole 2 MiB or 1 GiB it would cover is skipped in one step.
+// the whole 2 MiB or 1 GiB it would cover is skipped in one step, and so is
+// the kernel window of a user page table.
 pte_t *
 walk_next(pagetable_t pt, uint64 *va, uint64 end)
 {
@@ -74,6 +85,10 @@ walk_next(pagetable_t pt, uint64 *va, uint64 end)
   if (end > MAXVA)
     end = MAXVA;
   while (a < end) {
+    if (in_window(pt, a)) {
+      a = KWIN_HI;
+      continue;
+    }
     pagetable_t table = pt;
     int level = 2;
     for (; level > 0; level--) {
@@ -145,33 +160,61 @@ unmappages(pagetable_t pt, uint64 va, uint64 npages, struct gather *g)
   }
 }
 
-// Free the page-table pages themselves; every leaf must be gone already.
+// Give back the page-table pages of a user page table below its root,
+// through g: another hart may still cache a walk through them until g is
+// flushed. Every user leaf must be unmapped already. The root stays (its
+// owner frees it once no hart has it loaded), and so do the kernel
+// window's entries, which are the kernel's.
 void
-pagetable_free(pagetable_t pt)
+pagetable_free_user(pagetable_t root, struct gather *g)
 {
   for (int i = 0; i < 512; i++) {
-    pte_t pte = pt[i];
-    if ((pte & PTE_V) == 0)
+    if ((root[i] & PTE_V) == 0 || in_window(root, (uint64)i << PXSHIFT(2)))
       continue;
-    if (pte & (PTE_R | PTE_W | PTE_X))
-      panic("pagetable_free: leaf still mapped");
-    pagetable_free((pagetable_t)PTE2PA(pte));
-    pt[i] = 0;
+    pagetable_t mid = (pagetable_t)PTE2PA(root[i]);
+    for (int j = 0; j < 512; j++) {
+      if ((mid[j] & PTE_V) == 0)
+        continue;
+      pagetable_t leaf = (pagetable_t)PTE2PA(mid[j]);
+      if (mid[j] & (PTE_R | PTE_W | PTE_X))
+        panic("pagetable_free_user: unexpected superpage");
+      for (int k = 0; k < 512; k++)
+        if (leaf[k] & PTE_V)
+          panic("pagetable_free_user: leaf still mapped");
+      mid[j] = 0;
+      gather_page(g, leaf);
+    }
+    root[i] = 0;
+    gather_page(g, mid);
   }
-  kfree(pt);
 }
 
+// Point a new user root at the kernel window: the kernel's own level-1
+// pages for root entries 2 and 3, shared, never copied further down.
+void
+kvm_share_window(pagetable_t root)
+{
+  for (uint64 va = KWIN_LO; va < KWIN_HI; va += 1UL << PXSHIFT(2))
+    root[PX(2, va)] = kernel_pagetable[PX(2, va)];
+}
+
+// Map a kernel range. Kernel pages are global (PTE_G): the same in every
+// address space, so a TLB keeps them across address-space switches.
 void
 kvmmap(uint64 va, uint64 pa, uint64 sz, int perm)
 {
-  if (mappages(kernel_pagetable, va, sz, pa, perm) != 0)
+  if (va < KWIN_LO || va + sz > KWIN_HI)
+    panic("kvmmap: outside the kernel window");
+  if (mappages(kernel_pagetable, va, sz, pa, perm | PTE_G) != 0)
     panic("kvmmap: out of memory building the kernel page table");
 }
 
-// Build the kernel page table: devices and RAM at their physical addresses,
-// with text executable but not writable and everything else not executable;
-// the trampoline at the top; one kernel stack per thread-table slot, each
-// with an unmapped guard page below it.
+// Build the kernel window (memlayout.h), the only thing the kernel page
+// table holds: RAM at its physical address, text executable but not
+// writable and everything else not executable; the device registers; one
+// kernel stack per thread-table slot, each with an unmapped guard page
+// below it. Every page table shares it (kvm_share_window) and nothing is
+// added to it after boot.
 void
 kvminit(void)
 {
@@ -179,16 +222,14 @@ kvminit(void)
   if (kernel_pagetable == 0)
     panic("kvminit: no memory");
 
-  kvmmap(UART0, UART0, PGSIZE, PTE_R | PTE_W);
-  kvmmap(VIRTIO0, VIRTIO0, PGSIZE, PTE_R | PTE_W);
-  kvmmap(PLIC, PLIC, 0x400000, PTE_R | PTE_W);
+  kvmmap(UART0, UART0_PA, PGSIZE, PTE_R | PTE_W);
+  kvmmap(VIRTIO0, VIRTIO0_PA, PGSIZE, PTE_R | PTE_W);
+  kvmmap(PLIC, PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
 
   uint64 text = KERNLOAD, rodata = (uint64)etext, data = (uint64)erodata;
   kvmmap(text, text, rodata - text, PTE_R | PTE_X);
   kvmmap(rodata, rodata, data - rodata, PTE_R);
   kvmmap(data, data, ram_top - data, PTE_R | PTE_W);
-
-  kvmmap(TRAMPOLINE, (uint64)trampoline, PGSIZE, PTE_R | PTE_X);
 
   for (int i = 0; i < NTHREAD; i++) {
     for (int pg = 0; pg < KSTACK_PAGES; pg++) {
@@ -200,11 +241,12 @@ kvminit(void)
   }
 }
 
-// Turn on paging on this hart with the kernel page table.
+// Turn on paging on this hart with the kernel page table (ASID 0, which
+// no user address space gets: mm.c).
 void
 kvminithart(void)
 {
   sfence_vma();
-  csr_write(satp, MAKE_SATP(kernel_pagetable));
+  csr_write(satp, MAKE_SATP(kernel_pagetable, 0));
   sfence_vma();
 }

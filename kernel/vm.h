@@ -9,10 +9,13 @@ extern pagetable_t kernel_pagetable;
 void        kvminit(void);
 void        kvminithart(void);
 void        kvmmap(uint64 va, uint64 pa, uint64 sz, int perm);
-// Find the PTE for va; with alloc, create missing page-table pages.
+// Make a new user root share the kernel window (memlayout.h).
+void        kvm_share_window(pagetable_t root);
+// Find the PTE for va; with alloc, create missing page-table pages. Never
+// finds the kernel window in a user page table.
 pte_t      *walk(pagetable_t pt, uint64 va, int alloc);
 // The next present leaf PTE in [*va, end), setting *va to its address, or 0;
-// skips missing page-table pages whole. Loop:
+// skips missing page-table pages (and a user table's kernel window) whole. Loop:
 //   for (va = start; (pte = walk_next(pt, &va, end)) != 0; va += PGSIZE)
 pte_t      *walk_next(pagetable_t pt, uint64 *va, uint64 end);
 // Physical address of a user page mapped at va, or 0.
@@ -23,7 +26,8 @@ struct gather;
 // freed once every hart has flushed (mm.h); with 0, free nothing.
 void        unmappages(pagetable_t pt, uint64 va, uint64 npages, struct gather *g);
 pagetable_t pagetable_alloc(void);
-// Free every page-table page (leaves must already be unmapped).
-void        pagetable_free(pagetable_t pt);
+// Give every page-table page below a user root to g (its leaves must be
+// unmapped already); the root and the kernel window stay.
+void        pagetable_free_user(pagetable_t root, struct gather *g);
 
 #endif

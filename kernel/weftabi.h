@@ -56,4 +56,16 @@ struct meminfo {
   uint64 zero_fills;     // demand-zero pages allocated by faults
 };
 
+// One hart's scheduling and TLB counters, as hartstat() reports them.
+struct hartstat {
+  int hart;
+  int asid_bits;             // ASID bits the harts implement (0: none)
+  uint64 switches;           // threads switched to
+  uint64 mm_switches;        // address-space switches (satp writes)
+  uint64 tlb_flushes;        // whole-TLB flushes
+  uint64 shootdowns_sent;    // remote TLB flush requests it made
+  uint64 shootdowns_recv;    // remote TLB flush requests aimed at it
+  uint64 idle_waits;         // times it had nothing to run and waited in wfi
+};
+
 #endif

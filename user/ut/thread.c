@@ -462,7 +462,7 @@ start_tcb_filler(void)
   CHECK(pid >= 0, "fork failed");
   if(pid == 0){
     close(until[1]);
-    for(int i = 0; i < NTFSLOT - 2; i++)
+    for(int i = 0; i < NTHREAD_PROC - 2; i++)
       if(clone_run(SLOT_FLAGS & ~CLONE_CHILD_CLEARTID, slot_stacks[i] + SLOT_STACK, 0,
                    &slot_word[i], slot_filler, 0) < 0)
         exit(2);

@@ -1,24 +1,20 @@
-# trampoline.S: the page that switches between user and kernel space.
+# uservec.S: the way from user space into the kernel and back.
 #
-# It is mapped at TRAMPOLINE in the kernel's page table and in every user
-# page table (without PTE_U), so the code keeps running at the same address
-# while satp changes under it.
-#
-# Each thread has its own trapframe page, mapped in the user page table at
-# TRAPFRAME_SLOT(slot). While a thread runs in user mode, sscratch holds the
-# user address of its trapframe: that is how uservec finds where to save the
-# registers without using any of them first. Offsets follow struct
-# trapframe in thread.h.
+# The kernel is mapped in every page table (memlayout.h), so a trap from
+# user mode needs no page-table switch: stvec points straight at uservec
+# below, in the kernel's text, and the hart keeps running on the user's
+# page table. A thread's trapframe sits at the top of its own kernel stack;
+# while the thread runs in user mode, sscratch holds the trapframe's
+# address. That is how uservec finds where to save the user registers
+# before it may use any of them. Offsets follow struct trapframe (thread.h).
 
-        .section trampsec
-        .globl trampoline
+        .section .text
         .globl uservec
         .globl userret
-trampoline:
         .align 4
 uservec:
-        # stvec points here while in user mode. Trade user a0 for the
-        # trapframe address, then save every user register.
+        # Trade the user's a0 for the trapframe address, save every user
+        # register, then the user's a0 from sscratch.
         csrrw a0, sscratch, a0
         sd ra,    0(a0)
         sd sp,    8(a0)
@@ -54,22 +50,18 @@ uservec:
         csrr t0, sscratch
         sd t0,   72(a0)         # the user's a0
 
-        # Load what the kernel needs, then switch to its page table.
-        ld sp,  264(a0)         # kernel_sp: top of this thread's kernel stack
-        ld tp,  280(a0)         # kernel_hartid
-        ld t0,  272(a0)         # kernel_trap: usertrap()
-        ld t1,  256(a0)         # kernel_satp
-        sfence.vma zero, zero   # finish using user translations
-        csrw satp, t1
-        sfence.vma zero, zero   # drop them from the TLB
-        jr t0                   # usertrap() does not return here
+        # The kernel's registers: its stack (just below the trapframe) and
+        # the hart id in tp. ra and fp are zeroed so a backtrace stops here.
+        ld sp,  256(a0)         # kernel_sp
+        ld tp,  264(a0)         # kernel_hartid
+        li ra, 0
+        li s0, 0
+        la t0, usertrap
+        jr t0                   # usertrap() never returns here
 
 userret:
-        # userret(trapframe user address, user satp), called by
-        # usertrapret() at its TRAMPOLINE address.
-        sfence.vma zero, zero
-        csrw satp, a1           # the user page table (trampoline still mapped)
-        sfence.vma zero, zero
+        # userret(trapframe), from usertrapret() with interrupts off and
+        # stvec already at uservec: load the user registers and sret.
         csrw sscratch, a0       # for the next uservec
         ld ra,    0(a0)
         ld sp,    8(a0)
