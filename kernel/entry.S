@@ -71,7 +71,7 @@ take_turn:
 # Point sp at the top of this hart's boot stack (a0 < NCPU here), then go to
 # kmain(hartid, dtb) if we hold the boot path, khartmain(hartid) otherwise.
 enter_c:
-        mv   tp, a0             # the kernel keeps the hart id in tp
+        mv   tp, a0             # the hart id, until cpu_attach points tp at its struct cpu
         la   sp, boot_stacks
         li   t1, BOOT_STACK
         addi t2, a0, 1

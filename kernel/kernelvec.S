@@ -3,8 +3,8 @@
 # stvec points here in S-mode. We are on the current kernel stack, so push
 # the registers a C call may clobber (the callee-saved ones survive the call
 # by the C convention), let kerneltrap() handle the trap, pop them and sret.
-# kerneltrap() may yield, so we can come back on another hart: tp (the hart
-# id) is therefore saved but never restored.
+# kerneltrap() may yield, so we can come back on another hart: tp (this
+# hart's struct cpu) is therefore saved but never restored.
 #
 # Frame (160 bytes): a0-a7, t0-t6, ra, gp, tp, then a frame record
 # (interrupted fp, interrupted pc) so backtraces continue through the trap.

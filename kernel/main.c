@@ -83,6 +83,7 @@ boot_files(void)
 void
 kmain(uint64 hartid, uint64 dtb)
 {
+  cpu_attach(hartid);
   boot_hartid = hartid;
   // Paging first: the device registers are mapped in the kernel window
   // (memlayout.h), so the console works only once it is on.
@@ -172,6 +173,7 @@ start_harts(uint64 me)
 void
 khartmain(uint64 hartid)
 {
+  cpu_attach(hartid);
   kvminithart();
   trapinithart();
   plicinithart();

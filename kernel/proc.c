@@ -514,11 +514,16 @@ kill(int pid)
   return -1;
 }
 
+// Both flags only ever go from 0 to 1 while the thread lives, so they are
+// read without their locks: a kill that lands just after the read is seen
+// at the next check (every return to user space checks). This runs on
+// every system call, twice.
 int
 killed(void)
 {
   struct thread *t = mythread();
-  return thread_told_to_die(t) || (t->proc && t->proc->killed);
+  return __atomic_load_n(&t->killed, __ATOMIC_ACQUIRE) ||
+         (t->proc && __atomic_load_n(&t->proc->killed, __ATOMIC_ACQUIRE));
 }
 
 void

@@ -44,25 +44,40 @@
 
 struct cpu cpus[NCPU];
 
-// The kernel keeps the hart id in tp (entry.S, trampoline.S).
-int
-cpuid(void)
+// In the kernel, tp points at this hart's struct cpu: set once per hart
+// (cpu_attach, first thing in kmain/khartmain), reloaded from the
+// trapframe on every trap from user space (uservec.S), never saved or
+// restored with a thread's registers -- so it always names the hart the
+// code runs on.
+void
+cpu_attach(int hartid)
 {
-  return (int)r_tp();
+  cpus[hartid].hartid = hartid;
+  w_tp((uint64)&cpus[hartid]);
 }
 
+// This hart's struct cpu and id. Call with interrupts off: a thread could
+// otherwise move to another hart right after the read.
 struct cpu *
 mycpu(void)
 {
-  return &cpus[cpuid()];
+  return (struct cpu *)r_tp();
 }
 
+int
+cpuid(void)
+{
+  return mycpu()->hartid;
+}
+
+// The running thread: one load relative to tp. A single instruction cannot
+// be split by an interrupt, so this is right even with interrupts on --
+// wherever the thread runs, it finds itself.
 struct thread *
 mythread(void)
 {
-  push_off();
-  struct thread *t = mycpu()->thread;
-  pop_off();
+  struct thread *t;
+  asm volatile("ld %0, %1(tp)" : "=r"(t) : "i"(__builtin_offsetof(struct cpu, thread)));
   return t;
 }
 

@@ -7,6 +7,7 @@
 // Per-hart state.
 struct cpu {
   struct thread *thread;     // running on this hart, or 0
+  int hartid;
   struct context context;    // swtch() here to enter scheduler()
   int noff;                  // push_off() depth
   int intena;                // were interrupts on before the first push_off?
@@ -24,6 +25,7 @@ struct cpu {
 
 extern struct cpu cpus[NCPU];
 
+void        cpu_attach(int hartid);  // point tp at this hart's struct cpu
 int         cpuid(void);       // this hart's id; call with interrupts off
 struct cpu *mycpu(void);
 void        scheduler(void) __attribute__((noreturn));

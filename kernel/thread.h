@@ -23,7 +23,7 @@ struct trapframe {
   /* 216 */ uint64 t3, t4, t5, t6;
   /* 248 */ uint64 epc;            // user pc
   /* 256 */ uint64 kernel_sp;      // kernel stack pointer: right below this trapframe
-  /* 264 */ uint64 kernel_hartid;  // tp for the kernel
+  /* 264 */ uint64 kernel_tp;      // tp for the kernel: this hart's struct cpu
   /* 272 */ uint64 pad;            // keeps the size a multiple of 16 (stack alignment)
 };
 

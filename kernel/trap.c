@@ -195,7 +195,7 @@ usertrapret(void)
   csr_write(stvec, (uint64)uservec);
 
   tf->kernel_sp = (uint64)tf;      // the kernel stack grows down from the trapframe
-  tf->kernel_hartid = r_tp();
+  tf->kernel_tp = r_tp();
 
   // sret to user mode (SPP = 0) with interrupts on (SPIE = 1).
   uint64 st = csr_read(sstatus);

@@ -51,9 +51,10 @@ uservec:
         sd t0,   72(a0)         # the user's a0
 
         # The kernel's registers: its stack (just below the trapframe) and
-        # the hart id in tp. ra and fp are zeroed so a backtrace stops here.
+        # tp, this hart's struct cpu. ra and fp are zeroed so a backtrace
+        # stops here.
         ld sp,  256(a0)         # kernel_sp
-        ld tp,  264(a0)         # kernel_hartid
+        ld tp,  264(a0)         # kernel_tp
         li ra, 0
         li s0, 0
         la t0, usertrap
