@@ -154,6 +154,8 @@ static struct test tests[] = {
   { "mmapzero", t_mmapzero, 1, 1 },     { "mmapshared", t_mmapshared, 1, 1 },
   { "mmapguard", t_mmapguard, 1, 1 },   { "mmapbad", t_mmapbad, 1, 1 },
   { "rrfair", t_rrfair, 1, 1 },
+  { "kernwindow", t_kernwindow, 1, 1 }, { "kwinalloc", t_kwinalloc, 1, 1 },
+  { "threadnosatp", t_threadnosatp, 1, 1 }, { "tlbremap", t_tlbremap, 1, 1 },
   { "mmapexec", t_mmapexec, 1, 1 },     { "cowmprotect", t_cowmprotect, 1, 1 },
   { "sparsefork", t_sparsefork, 1, 1 }, { "munmaprace", t_munmaprace, 1, 1 },
   { "sbrkrace", t_sbrkrace, 1, 1 },     { "threadstacks", t_threadstacks, 1, 1 },

@@ -151,4 +151,10 @@ void t_threadstacks(void);
 // ---- the scheduler (ut/sched.c) ----
 void t_rrfair(void);
 
+// ---- the shared address space (ut/aspace.c) ----
+void t_kernwindow(void);
+void t_kwinalloc(void);
+void t_threadnosatp(void);
+void t_tlbremap(void);
+
 #endif
