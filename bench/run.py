@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """run.py: `make bench` -- run user/bench.c in QEMU for a COW and a COW=0 kernel.
 
-Owns: bench/results.json, bench/fork.dat, bench/switch.dat and the plots
-bench/fork.png, bench/switch.png (written only when every run finishes), the
-console logs tests/out/bench-{nocow,cow,smp}.log.
+Owns: bench/results.json, bench/fork.dat, bench/switch.dat, bench/tlb.dat
+and the plots bench/fork.png, bench/switch.png, bench/tlb.png (written only
+when every run finishes), the console logs tests/out/bench-{nocow,cow,smp,rt1}.log.
 Steps: build with COW=0, boot QEMU (one hart, `-icount shift=0`, so the
 time CSR counts instructions: 1 ns each), run every figure `bench -l` lists
 with `bench NAME`, kill QEMU; the same with COW=1; then one more boot of the
 COW=1 kernel with SMP_CPUS harts and no icount (icount runs the harts one
 after another) for the figures `bench -m` lists (the parallel speedup, in
-real time, so it does not repeat exactly); then results.json and the plots.
+real time, so it does not repeat exactly); one boot on one hart without
+icount for the figures `bench -r` lists (the TLB figure); then results.json
+and the plots.
 The tree is always rebuilt with COW=1 at the end (also after a failure), so
 it is left in its default state.
 Rules: every build, boot and figure has a timeout, QEMU is always killed
@@ -42,6 +44,8 @@ FORK_SIZES = [("fork_4k", 4), ("fork_1m", 1024), ("fork_16m", 16384),
               ("fork_48m", 49152), ("fork_64m", 65536)]
 # The bars of switch.png: a round trip between two processes or two threads.
 SWITCH_FIGURES = ["pingpong_proc", "pingpong_thread", "futex_pingpong"]
+# The working-set sizes (pages per turn) of the TLB figure, bench/tlb.png.
+TLB_SIZES = [0, 16, 64, 256]
 
 # weft.py reads CPUS and `make print-qemu` reads QEMUEXTRA from the
 # environment; set both before the first machine boots.
@@ -140,6 +144,16 @@ def run_smp_figures():
         os.environ["QEMUEXTRA"] = (QEMUEXTRA_PLAIN + " " + ICOUNT).strip()
 
 
+def run_rt1_figures():
+    """The `bench -r` figures: one hart, real time (no icount) -- the TLB
+    figure, where what QEMU does on a satp write is the point."""
+    os.environ["QEMUEXTRA"] = QEMUEXTRA_PLAIN
+    try:
+        return run_figures("rt1", ncpu=1, list_flag="-r")
+    finally:
+        os.environ["QEMUEXTRA"] = (QEMUEXTRA_PLAIN + " " + ICOUNT).strip()
+
+
 def qemu_args(ncpu=CPUS):
     argv = weft.qemu_command("fs.img", ncpu)
     return " ".join(argv)
@@ -168,11 +182,12 @@ def compare_with_previous(prev, new):
             if a != b:
                 print("  %-6s %-26s %10d -> %-10d %+.2f%%" % (kind, name, a, b, pct))
     print("bench: largest change %.2f%% (icount figures)" % worst)
-    for name, cur in sorted(new.get("smp", {}).items()):
-        old = prev.get("smp", {}).get(name)
-        if old and old.get("value") is not None and cur["value"] is not None:
-            print("  smp    %-26s %10d -> %-10d (real time: not expected to repeat)"
-                  % (name, old["value"], cur["value"]))
+    for kind in ("smp", "rt1"):
+        for name, cur in sorted(new.get(kind, {}).items()):
+            old = prev.get(kind, {}).get(name)
+            if old and old.get("value") is not None and cur["value"] is not None:
+                print("  %-6s %-26s %10d -> %-10d (real time: not expected to repeat)"
+                      % (kind, name, old["value"], cur["value"]))
 
 
 def have_gnuplot():
@@ -193,7 +208,7 @@ def have_gnuplot():
 def write_dat(results):
     """bench/fork.dat (the fork figures) and bench/switch.dat (the ping-pongs)."""
     def cell(kind, name):
-        fig = results[kind].get(name)
+        fig = results.get(kind, {}).get(name)
         return "?" if not fig or fig["value"] is None else str(fig["value"])
     with open(os.path.join(BENCH_DIR, "fork.dat"), "w") as f:
         f.write("# touched_heap_kib cow_us nocow_us  (? = fork failed)\n")
@@ -203,6 +218,11 @@ def write_dat(results):
         f.write("# figure cow_ns nocow_ns  (one round trip: two switches)\n")
         for name in SWITCH_FIGURES:
             f.write("%s %s %s\n" % (name, cell("cow", name), cell("nocow", name)))
+    with open(os.path.join(BENCH_DIR, "tlb.dat"), "w") as f:
+        f.write("# pages_touched_per_turn thread_ns proc_ns  (one round trip, real time)\n")
+        for n in TLB_SIZES:
+            f.write("%d %s %s\n" % (n, cell("rt1", "tlb_%d_thread" % n),
+                                    cell("rt1", "tlb_%d_proc" % n)))
 
 
 def gnuplot(script):
@@ -220,10 +240,11 @@ def plot(results):
     """The .dat files, then bench/fork.png and bench/switch.png with gnuplot."""
     write_dat(results)
     if not have_gnuplot():
-        print("bench: gnuplot missing: bench/fork.png, bench/switch.png not drawn")
+        print("bench: gnuplot missing: bench/fork.png, bench/switch.png, bench/tlb.png not drawn")
         return
     gnuplot("fork.gp")
     gnuplot("switch.gp")
+    gnuplot("tlb.gp")
 
 
 def main():
@@ -242,6 +263,7 @@ def main():
         build(1)
         results["cow"] = run_figures("cow")
         results["smp"], results["smp_qemu_args"] = run_smp_figures()
+        results["rt1"] = run_rt1_figures()
     finally:
         if "cow" not in results:        # leave the default (COW=1) build behind
             build(1)
@@ -256,7 +278,7 @@ def main():
     plot(results)
     if prev:
         compare_with_previous(prev, results)
-    print("bench: wrote bench/results.json, bench/fork.png, bench/switch.png (%.0f s)"
+    print("bench: wrote bench/results.json, bench/fork.png, bench/switch.png, bench/tlb.png (%.0f s)"
           % (time.monotonic() - _start))
 
 

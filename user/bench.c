@@ -11,9 +11,11 @@
 //   bench          run every figure        bench NAME ...   run those
 //   bench -l       list the figures for    bench -m         list the figures for
 //                  one hart with icount                     several harts, real time
+//   bench -r       list the figures for one hart, real time (no icount)
 //   bench -n       exit at once (the program fork_exec execs)
 
 #include "kernel/types.h"
+#include "kernel/param.h"
 #include "user/user.h"
 #include "user/pthread.h"
 
@@ -30,7 +32,8 @@ struct figure {
   uint64 size;          // bytes of touched heap, or operations per sample
   int reps;             // samples; the median is reported
   int extra;            // fork figures: also report the pages fork copied
-  int smp;              // meant for a multi-hart boot without icount (bench -m)
+  int smp;              // 0: one hart, icount (bench -l); 1: several harts, real
+                        // time (bench -m); 2: one hart, real time (bench -r)
 };
 
 // ---------------------------------------------------------------- helpers
@@ -271,12 +274,26 @@ echo_bytes(int in, int out)
       break;
 }
 
+// Address-space switches (satp writes) all harts made so far (hartstat).
+static uint64
+mm_switches(void)
+{
+  struct hartstat hs[NCPU];
+  int n = hartstat(hs, NCPU);
+  uint64 sum = 0;
+  for (int i = 0; i < n; i++)
+    sum += hs[i].mm_switches;
+  return sum;
+}
+
 // f->reps samples of f->size round trips (write to `to`, read the byte back
-// from `from`). Prints the median in ns per round trip; 0 or -1.
+// from `from`). Prints the median in ns per round trip, and NAME_satp: the
+// address-space switches per round trip (rounded); 0 or -1.
 static int
 report_round_trips(const struct figure *f, int to, int from)
 {
   uint64 samples[MAXREPS];
+  uint64 satp0 = mm_switches();
   for (int i = 0; i < f->reps; i++) {
     char c = 'x';
     uint64 t0 = now();
@@ -285,7 +302,9 @@ report_round_trips(const struct figure *f, int to, int from)
         return report_fail(f->name, "");
     samples[i] = ticks_to_ns(now() - t0) / f->size;
   }
+  uint64 trips = f->reps * f->size;
   report(f->name, "", median(samples, f->reps), "ns");
+  report(f->name, "_satp", (mm_switches() - satp0 + trips / 2) / trips, "writes");
   return 0;
 }
 
@@ -736,10 +755,170 @@ bench_wakeup(const struct figure *f)
   return 0;
 }
 
+// ---------------------------------------------------------------- the TLB
+
+// What keeping the address space is worth. Two tasks bounce a byte through
+// pipes on one hart; at each turn the receiver reads one word of each of
+// the npages pages of its own working set. Between threads the hart keeps
+// the address space -- its TLB entries survive the switch; between
+// processes every switch loads another one. (QEMU flushes its whole
+// software TLB when satp is written, so there each process switch costs a
+// refill of the working set; real hardware with ASIDs keeps both sets
+// tagged, until they no longer fit.) Real time, one hart, no icount:
+// samples alternate between threads and processes so host noise hits
+// both alike.
+#define TLB_ROUNDS 100
+#define TLB_SAMPLES 15
+static volatile uint64 tlb_sink;
+
+static char *
+working_set(int npages)
+{
+  if (npages == 0)
+    return 0;
+  char *p = mmap(0, npages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    return 0;
+  for (int i = 0; i < npages; i++)
+    p[i * PAGE] = (char)i;      // backed, and ours alone
+  return p;
+}
+
+static void
+touch_set(char *p, int npages)
+{
+  uint64 sum = 0;
+  for (int i = 0; i < npages; i++)
+    sum += ((volatile char *)p)[i * PAGE];
+  tlb_sink += sum;
+}
+
+struct tlb_echo {
+  int in, out, npages;
+};
+
+// The echoing side: its own working set, touched after every byte.
+static void
+tlb_echo(struct tlb_echo *e)
+{
+  char *set = working_set(e->npages);
+  char c;
+  while (read(e->in, &c, 1) == 1) {
+    touch_set(set, e->npages);
+    if (write(e->out, &c, 1) != 1)
+      break;
+  }
+  if (set)
+    munmap(set, e->npages * PAGE);
+}
+
+static void *
+tlb_echo_thread(void *arg)
+{
+  tlb_echo(arg);
+  return 0;
+}
+
+// One sample: TLB_ROUNDS round trips, each side touching its set; ns per trip.
+static uint64
+tlb_sample(int to, int from, char *set, int npages)
+{
+  char c = 'x';
+  uint64 t0 = now();
+  for (int i = 0; i < TLB_ROUNDS; i++) {
+    if (write(to, &c, 1) != 1 || read(from, &c, 1) != 1)
+      return 0;
+    touch_set(set, npages);
+  }
+  return ticks_to_ns(now() - t0) / TLB_ROUNDS;
+}
+
+// One working-set size: a thread partner and a process partner, samples
+// interleaved. Prints tlb_N_thread, tlb_N_proc and their ratio x100.
+// "tlb_N_thread", "tlb_N_proc", "tlb_N_ratio_x100": the names of one size's figures.
+static void
+tlb_names(char names[3][24], int npages)
+{
+  static const char *kind[3] = { "_thread", "_proc", "_ratio_x100" };
+  char num[12];
+  int len = 0;
+  do {
+    num[len++] = '0' + npages % 10;
+    npages /= 10;
+  } while (npages > 0);
+  for (int k = 0; k < 3; k++) {
+    char *p = names[k];
+    strcpy(p, "tlb_");
+    p += 4;
+    for (int i = len - 1; i >= 0; i--)
+      *p++ = num[i];
+    strcpy(p, kind[k]);
+  }
+}
+
+static int
+tlb_one_size(int npages)
+{
+  char sfx[3][24];
+  tlb_names(sfx, npages);
+  int td[2], tu[2], pd[2], pu[2];
+  if (open_pipes(td, tu) < 0)
+    return -1;
+  if (open_pipes(pd, pu) < 0)
+    return -1;
+  struct tlb_echo te = { td[0], tu[1], npages }, pe = { pd[0], pu[1], npages };
+  pthread_t t;
+  int have_thread = pthread_create(&t, 0, tlb_echo_thread, &te) == 0;
+  int pid = fork();
+  if (pid == 0) {
+    close(pd[1]);
+    close(pu[0]);
+    tlb_echo(&pe);
+    exit(0);
+  }
+  char *set = working_set(npages);
+  uint64 th[TLB_SAMPLES], pr[TLB_SAMPLES];
+  int ok = have_thread && pid > 0 && (npages == 0 || set);
+  for (int i = 0; i < TLB_SAMPLES && ok; i++) {
+    th[i] = tlb_sample(td[1], tu[0], set, npages);
+    pr[i] = tlb_sample(pd[1], pu[0], set, npages);
+    ok = th[i] && pr[i];
+  }
+  close(td[1]); close(tu[0]); close(pd[1]); close(pu[0]);
+  if (have_thread)
+    pthread_join(t, 0);
+  if (pid > 0)
+    wait(0);
+  close(td[0]); close(tu[1]); close(pd[0]); close(pu[1]);
+  if (set)
+    munmap(set, npages * PAGE);
+  if (!ok) {
+    for (int k = 0; k < 3; k++)
+      report_fail(sfx[k], "");
+    return -1;
+  }
+  uint64 mt = median(th, TLB_SAMPLES), mp = median(pr, TLB_SAMPLES);
+  report(sfx[0], "", mt, "ns");
+  report(sfx[1], "", mp, "ns");
+  report(sfx[2], "", (mt * 100 + mp / 2) / mp, "%");
+  return 0;
+}
+
+static int
+bench_tlb(const struct figure *f)
+{
+  static const int sizes[] = { 0, 16, 64, 256 };
+  int failed = 0;
+  for (int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+    failed |= tlb_one_size(sizes[i]) < 0;
+  return failed ? -1 : 0;
+}
+
 // ---------------------------------------------------------------- table
 
 // The first group runs on one hart under icount (bench -l); "par" and
-// "wakeup_idle" want two harts and real time (bench -m).
+// "wakeup_idle" want two harts and real time (bench -m); "tlb" one hart and
+// real time (bench -r).
 static const struct figure figures[] = {
   { "null_syscall",  bench_null_syscall,  1000,       11, 0 },
   { "fork_4k",       bench_fork,          4 * KIB,    21, 0 },
@@ -757,6 +936,7 @@ static const struct figure figures[] = {
   { "zero_fault",    bench_zero_fault,    256,        11, 0 },
   { "par",           bench_parallel,      100000000,   7, 0, 1 },
   { "wakeup_idle",   bench_wakeup,        0,          21, 0, 1 },
+  { "tlb",           bench_tlb,           0,           0, 0, 2 },
 };
 #define NFIGURES ((int)(sizeof figures / sizeof figures[0]))
 
@@ -774,8 +954,14 @@ main(int argc, char *argv[])
 {
   if (argc > 1 && strcmp(argv[1], "-n") == 0)
     exit(0);
-  int list_smp = argc > 1 && strcmp(argv[1], "-m") == 0;
-  if (list_smp || (argc > 1 && strcmp(argv[1], "-l") == 0)) {
+  int list_smp = -1;
+  if (argc > 1 && strcmp(argv[1], "-l") == 0)
+    list_smp = 0;
+  if (argc > 1 && strcmp(argv[1], "-m") == 0)
+    list_smp = 1;
+  if (argc > 1 && strcmp(argv[1], "-r") == 0)
+    list_smp = 2;
+  if (list_smp >= 0) {
     for (int i = 0; i < NFIGURES; i++)
       if (figures[i].smp == list_smp)
         printf("%s\n", figures[i].name);
