@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.join(REPO_DIR, "tests"))
 ICOUNT = "-icount shift=0"
 CPUS = 1
 SMP_CPUS = 2              # harts for the `bench -m` figures
-RUN_BUDGET = 540          # seconds for the whole run (builds included)
+RUN_BUDGET = 720          # seconds for the whole run (builds included)
 BUILD_TIMEOUT = 300
 FIGURE_TIMEOUT = 120
 # "name value unit", or "name fail -" when the figure could not run.

@@ -407,21 +407,20 @@ resolve_locked(struct mm *mm, uint64 va, int access)
     return FAULT_BAD;
   va = PGROUNDDOWN(va);
   pte_t *pte = walk(mm->pagetable, va, 0);
+  int present = pte && (*pte & (PTE_V | PTE_U)) == (PTE_V | PTE_U);
+  // The common case -- every copyin/copyout of a mapped page, a fault some
+  // other thread resolved first, a stale TLB entry: the PTE allows it.
+  int need = access == ACCESS_WRITE ? PTE_W : access == ACCESS_EXEC ? PTE_X : PTE_R;
+  if (present && (*pte & need))
+    return FAULT_OK;
   struct vma *v = vma_find(mm, va);
   if (v && va < v->start + (uint64)v->guard * PGSIZE)
     return FAULT_BAD;           // a stack's guard page: never backed
   if ((pte == 0 || (*pte & PTE_V) == 0) && v)
     return zero_fill(mm, v, va, access);
-  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+  // Present but not allowed: only a store to a COW page can be mended.
+  if (!present || access != ACCESS_WRITE)
     return FAULT_BAD;
-  // Present: the access is allowed (another thread resolved it first, or
-  // this hart's TLB was stale), or it is a store to a COW page, or it is bad.
-  if (access == ACCESS_READ)
-    return (*pte & PTE_R) ? FAULT_OK : FAULT_BAD;
-  if (access == ACCESS_EXEC)
-    return (*pte & PTE_X) ? FAULT_OK : FAULT_BAD;
-  if (*pte & PTE_W)
-    return FAULT_OK;
   if ((*pte & PTE_COW) == 0 || (v && !(v->prot & PROT_WRITE)))
     return FAULT_BAD;           // really read-only: text, or mprotect'd
   return cow_resolve(mm, pte);
