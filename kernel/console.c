@@ -156,7 +156,7 @@ consoleread(int user_dst, uint64 dst, int n)
         release(&cons.lock);
         return -1;
       }
-      sleep(&cons.rd, &cons.lock);
+      sleep_killable(&cons.rd, &cons.lock);
     }
     int line_done;
     int want = n < (int)sizeof(chunk) ? n : (int)sizeof(chunk);

@@ -92,7 +92,7 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
   while (!t->futex_woken && !killed()) {
     if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
       break;
-    sleep(&t->futex_addr, &q->lock);
+    sleep_killable(&t->futex_addr, &q->lock);
   }
   futexq_unlink(q, t);
   int woken = t->futex_woken;

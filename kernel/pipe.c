@@ -121,7 +121,7 @@ pipewrite(struct pipe *pi, uint64 user_src, int n)
     uint room = PIPE_BYTES - (pi->tail - pi->head);
     if (room == 0) {
       wakeup(&pi->head);
-      sleep(&pi->tail, &pi->lock);
+      sleep_killable(&pi->tail, &pi->lock);
       continue;
     }
     uint len = run_len(pi->tail, room < n - done ? room : n - done);
@@ -154,7 +154,7 @@ piperead(struct pipe *pi, uint64 user_dst, int n)
       release(&pi->lock);
       return -1;
     }
-    sleep(&pi->head, &pi->lock);
+    sleep_killable(&pi->head, &pi->lock);
   }
   // Two runs at most: up to the end of the ring, then from its start.
   while (done < (uint)n && pi->head != pi->tail) {

@@ -491,7 +491,7 @@ wait(uint64 user_status)
       release(&wait_lock);
       return -1;
     }
-    sleep(me, &wait_lock);   // proc_finish() of a child wakes us
+    sleep_killable(me, &wait_lock);   // proc_finish() of a child wakes us
   }
 }
 

@@ -304,8 +304,12 @@ waitq_remove(struct waitq *q, struct thread *t)
 // is released, and we hold t->lock from before lk is released until we are
 // SLEEPING and off this hart (the scheduler releases it), while wakeup()
 // needs t->lock to look at us.
-void
-sleep(void *chan, struct spinlock *lk)
+// killable: a thread told to die does not go to sleep at all. A kill sets
+// t->killed under t->lock and wakes only threads already SLEEPING, so a
+// thread that checked killed() just before the kill would otherwise sleep
+// through it -- for ever, if nothing else wakes chan (a futex, a pipe).
+static void
+sleep_on(void *chan, struct spinlock *lk, int killable)
 {
   struct thread *t = mythread();
   struct waitq *q = waitq_of(chan);
@@ -315,17 +319,38 @@ sleep(void *chan, struct spinlock *lk)
   release(&q->lock);
 
   acquire(&t->lock);
-  release(lk);
-  t->chan = chan;
-  t->state = TS_SLEEPING;
-  sched();
-  t->chan = 0;
+  int stay_awake = killable && t->killed;
+  if (!stay_awake) {
+    release(lk);
+    t->chan = chan;
+    t->state = TS_SLEEPING;
+    sched();
+    t->chan = 0;
+  }
   release(&t->lock);
 
   acquire(&q->lock);
   waitq_remove(q, t);
   release(&q->lock);
-  acquire(lk);
+  if (!stay_awake)
+    acquire(lk);
+}
+
+void
+sleep(void *chan, struct spinlock *lk)
+{
+  sleep_on(chan, lk, 0);
+}
+
+// For waits a kill must end (pipes, wait(), futexes, the console): returns
+// at once when the thread has been told to die; the caller's loop then sees
+// killed(). Not for waits that must finish whatever happens (the disk, the
+// log): a dying thread spinning there with a spinlock held could stop the
+// very thread it waits for.
+void
+sleep_killable(void *chan, struct spinlock *lk)
+{
+  sleep_on(chan, lk, 1);
 }
 
 // Wake every thread sleeping on chan.

@@ -34,6 +34,8 @@ void        yield(void);
 void        make_runnable(struct thread *t);  // -> RUNNABLE, queued; caller holds t->lock
 // Sleep on chan, releasing lk while asleep and holding it again on return.
 void        sleep(void *chan, struct spinlock *lk);
+// The same, but a thread told to die returns at once (see sched.c).
+void        sleep_killable(void *chan, struct spinlock *lk);
 void        wakeup(void *chan);
 void        swtch(struct context *old, struct context *new);
 

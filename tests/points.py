@@ -44,7 +44,7 @@ USERTESTS = {
     # mmap/munmap/mprotect (outside the labs)
     "mmapzero": 1, "mmapshared": 1, "mmapguard": 1, "mmapbad": 1,
     # the scheduler
-    "rrfair": 1,
+    "rrfair": 1, "killfutexrace": 1,
     # the address space shared with the kernel, ASIDs, shootdowns
     "kernwindow": 1, "kwinalloc": 1, "threadnosatp": 1, "tlbremap": 1,
     "mmapexec": 1, "mmapstack": 1, "sparsefork": 1, "munmaprace": 1, "sbrkrace": 1,

@@ -153,7 +153,7 @@ static struct test tests[] = {
   { "threadexecrace", t_threadexecrace, 1, 1 }, { "threadexectid", t_threadexectid, 1, 1 },
   { "mmapzero", t_mmapzero, 1, 1 },     { "mmapshared", t_mmapshared, 1, 1 },
   { "mmapguard", t_mmapguard, 1, 1 },   { "mmapbad", t_mmapbad, 1, 1 },
-  { "rrfair", t_rrfair, 1, 1 },
+  { "rrfair", t_rrfair, 1, 1 },         { "killfutexrace", t_killfutexrace, 1, 1 },
   { "kernwindow", t_kernwindow, 1, 1 }, { "kwinalloc", t_kwinalloc, 1, 1 },
   { "threadnosatp", t_threadnosatp, 1, 1 }, { "tlbremap", t_tlbremap, 1, 1 },
   { "mmapexec", t_mmapexec, 1, 1 },     { "cowmprotect", t_cowmprotect, 1, 1 },

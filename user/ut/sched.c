@@ -5,6 +5,7 @@
 #include "kernel/types.h"
 #include "kernel/riscv.h"
 #include "user/user.h"
+#include "user/pthread.h"
 #include "user/ut/ut.h"
 
 #define NSPIN 4            // more spinners than harts on CPUS=1 and 3
@@ -52,4 +53,57 @@ t_rrfair(void)
           "spinner %d saw %d ticks in %d (the others: %d %d %d %d): starved",
           i, counts[i], WATCH_TICKS, counts[0], counts[1], counts[2], counts[3]);
   munmap((void *)seen, PGSIZE);
+}
+
+// ---- a kill never lost on the way to sleep ------------------------------------
+
+#define KF_ROUNDS 100
+#define KF_THREADS 4
+#define KF_STUCK 300       // ticks: a round this slow was rescued by the watchdog
+static int kf_word;
+
+static void *
+kf_waiter(void *arg)
+{
+  for (;;)
+    futex(&kf_word, FUTEX_WAIT, 0, 0);    // no timeout: only a kill ends it
+  return 0;
+}
+
+// A child whose threads are on their way into futex_wait when the main
+// thread exits. exit() tells each to die and wakes the ones asleep; a
+// thread between its last killed() check and its sleep must not sleep
+// through that (it did: the exit then waited for it for ever). A watchdog
+// kills a stuck child so the test ends, and the round counts as a failure.
+void
+t_killfutexrace(void)
+{
+  for (int r = 0; r < KF_ROUNDS; r++) {
+    int pid = fork();
+    CHECK(pid >= 0, "fork failed");
+    if (pid == 0) {
+      for (int i = 0; i < KF_THREADS; i++) {
+        pthread_t t;
+        if (pthread_create(&t, 0, kf_waiter, 0) != 0)
+          exit(3);
+      }
+      exit(0);
+    }
+    int start = uptime();
+    int dog = fork();
+    CHECK(dog >= 0, "fork of the watchdog failed");
+    if (dog == 0) {
+      sleep(KF_STUCK);
+      kill(pid);
+      exit(0);
+    }
+    int st = -5;
+    CHECK(wait(&st) >= 0, "wait failed");
+    int took = uptime() - start;
+    kill(dog);
+    while (wait(0) >= 0)
+      ;                                    // the dog, and the child if the dog came first
+    CHECK(took < KF_STUCK, "round %d: exit() with %d threads entering futex_wait "
+          "took %d ticks: a thread slept through its kill", r, KF_THREADS, took);
+  }
 }

@@ -150,6 +150,7 @@ void t_threadstacks(void);
 
 // ---- the scheduler (ut/sched.c) ----
 void t_rrfair(void);
+void t_killfutexrace(void);
 
 // ---- the shared address space (ut/aspace.c) ----
 void t_kernwindow(void);
