@@ -6,7 +6,7 @@
 // Memory of a created thread: one MAP_STACK region from mmap (the kernel
 // keeps its lowest page a guard), laid out from low to high addresses as
 //   [guard page][stack ... grows down][struct pthread][TLS block]
-//                                                ^stack top     ^tp
+//                                     ^stack top      ^tp
 // The main thread's descriptor and TLS block sit in a static buffer (sbrk
 // when .tdata+.tbss are large). pthread_self() is tp - sizeof(struct pthread).
 //

@@ -400,7 +400,7 @@ t_recursion(void)
 // break spans: a kernel that walks [0, break) a page at a time takes
 // seconds per fork with interrupts off, and its clock stops meanwhile. So
 // the whole run must take under two seconds of real time (rdtime, 10 MHz),
-// and uptime must have counted at least half of that time.
+// and uptime must have counted at least half of that time (less 100 ms).
 #define TIME_HZ 10000000UL
 #define TICK_HZ 100
 
@@ -433,6 +433,7 @@ t_sparsefork(void)
         "status 0, got %d", st);
   CHECK(real_ms < 2000, "exec, 5 forks and exits of a sparse program took %d ms, "
         "expected under 2000", (int)real_ms);
-  CHECK(ticks * (1000 / TICK_HZ) >= (int)real_ms / 2 - 20, "the clock stopped: %d ms "
+  // Slack for a busy host, where a tick's interrupt can come late.
+  CHECK(ticks * (1000 / TICK_HZ) >= (int)real_ms / 2 - 100, "the clock stopped: %d ms "
         "passed but uptime counted %d ticks", (int)real_ms, ticks);
 }

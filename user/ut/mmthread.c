@@ -110,7 +110,7 @@ t_sbrkrace(void)
 // ------------------------------------------- a guard under every thread stack
 
 enum { STACKS = 60, STACK_BYTES = 16 * 1024 };
-static volatile int diver;         // index of the thread that must overflow
+static int stack_go[STACKS];       // thread i waits until stack_go[i] is 1
 static pthread_t stack_threads[STACKS];
 static volatile uint64 dive_floor;
 
@@ -126,12 +126,17 @@ stack_dive(int depth)
   return stack_dive(depth + 1) + frame[(depth * 3) % 256];
 }
 
+// Each thread sleeps on its own word, so only the chosen one wakes. It lets
+// the others (and main, in pthread_join) settle asleep before it dives: the
+// process is then killed while every sibling sleeps, not while some are on
+// their way into futex_wait.
 static void *
 stack_waiter(void *arg)
 {
   int me = (int)(uint64)arg;
-  while(diver != me)
-    futex((int *)&diver, FUTEX_WAIT, diver, 0);
+  while(__atomic_load_n(&stack_go[me], __ATOMIC_ACQUIRE) == 0)
+    futex(&stack_go[me], FUTEX_WAIT, 0, 0);
+  sleep(2);
   // The stack ends just under the page holding our descriptor (pthread.c).
   uint64 top = PGROUNDDOWN((uint64)pthread_self());
   dive_floor = top - STACK_BYTES - PGSIZE / 2;
@@ -147,14 +152,13 @@ stacks_child(void)
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, STACK_BYTES);
-  diver = -1;
   for(int i = 0; i < STACKS; i++){
     int err = pthread_create(&stack_threads[i], &attr, stack_waiter, (void *)(uint64)i);
     CHECK(err == 0, "pthread_create of thread %d of %d: expected 0, got error %d",
           i + 1, STACKS, err);
   }
-  diver = stack_chosen;
-  futex((int *)&diver, FUTEX_WAKE, STACKS, 0);
+  __atomic_store_n(&stack_go[stack_chosen], 1, __ATOMIC_RELEASE);
+  futex(&stack_go[stack_chosen], FUTEX_WAKE, 1, 0);
   pthread_join(stack_threads[stack_chosen], 0);
   printf("thread %d of %d wrote below its %d-byte stack and lived: no guard page\n",
          stack_chosen, STACKS, STACK_BYTES);
