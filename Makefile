@@ -10,6 +10,9 @@ U := user
 CPUS ?= 3
 MEM  ?= 128M
 COW  ?= 1
+# DEBUG=1: built for gdb (-Og) and with the allocator's junk fills on
+# (kalloc.c), which catch readers of uninitialised or freed pages.
+DEBUG ?= 0
 
 # More harts than the kernel has slots for (NCPU in kernel/param.h, unless
 # EXTRA_CFLAGS sets it): the extra harts are parked at boot.
@@ -37,10 +40,11 @@ BIOS ?= $(if $(wildcard $(OPENSBI)),$(OPENSBI),default)
 # No floating point anywhere: the trapframe does not save FP registers, so
 # sstatus.FS stays Off and an FP instruction traps.
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
-CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer $(ARCH) \
+OPT := $(if $(filter 1,$(DEBUG)),-Og,-O2)
+CFLAGS := -Wall -Werror $(OPT) -g -fno-omit-frame-pointer $(ARCH) \
 	-ffreestanding -fno-common -nostdlib -fno-builtin -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns \
-	-fno-pie -no-pie -I. -DCOW=$(COW) $(EXTRA_CFLAGS)
+	-fno-pie -no-pie -I. -DCOW=$(COW) -DWEFT_DEBUG=$(DEBUG) $(EXTRA_CFLAGS)
 ASFLAGS := $(ARCH) -I. -g $(EXTRA_CFLAGS)
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
 
@@ -52,7 +56,7 @@ KOBJS := $(KASMS:.S=.o) $(KSRCS:.c=.o)
 KOBJS := $(K)/entry.o $(filter-out $(K)/entry.o,$(KOBJS))
 
 # Rebuild everything when a knob changes.
-CONFIG := .config.$(COW).$(subst $(space),_,$(EXTRA_CFLAGS))
+CONFIG := .config.$(COW).$(DEBUG).$(subst $(space),_,$(EXTRA_CFLAGS))
 space := $(empty) $(empty)
 .config.stamp: FORCE
 	@echo '$(CONFIG)' | cmp -s - $@ || echo '$(CONFIG)' > $@

@@ -157,10 +157,14 @@ mm_drop(struct mm *mm)
 
 // Map in dst the page src maps at pte, sharing the physical page.
 static int
-share_page(struct mm *dst, uint64 va, pte_t pte)
+share_page(struct mm *dst, uint64 va, pte_t pte, struct walk_near *near)
 {
-  if (mappages(dst->pagetable, va, PGSIZE, PTE2PA(pte), PTE_FLAGS(pte) & ~PTE_V) < 0)
+  pte_t *d = walk_near(dst->pagetable, va, near);
+  if (d == 0)
     return -1;
+  if (*d & PTE_V)
+    panic("share_page: already mapped in the child");
+  *d = pte;
   kref_get((void *)PTE2PA(pte));
   return 0;
 }
@@ -181,6 +185,7 @@ copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, struct vma 
            int *made_cow)
 {
   int shared = v && v->shared;
+  struct walk_near near = { 0 };
   pte_t *pte;
   for (uint64 va = start; (pte = walk_next(src->pagetable, &va, end)) != 0; va += PGSIZE) {
     if (!shared && !COW) {
@@ -198,7 +203,7 @@ copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, struct vma 
       *pte = (*pte & ~PTE_W) | PTE_COW;
       *made_cow = 1;
     }
-    if (share_page(dst, va, *pte) < 0)
+    if (share_page(dst, va, *pte, &near) < 0)
       return -1;
   }
   return 0;

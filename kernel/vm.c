@@ -99,15 +99,37 @@ walk_next(pagetable_t pt, uint64 *va, uint64 end)
         panic("walk_next: unexpected superpage");
       table = (pagetable_t)PTE2PA(e);
     }
-    if (level == 0 && (table[PX(0, a)] & PTE_V)) {
-      *va = a;
-      return &table[PX(0, a)];
+    if (level == 0) {
+      // Scan the rest of this last-level table before walking again.
+      for (uint64 i = PX(0, a); i < 512 && a < end; i++, a += PGSIZE) {
+        if (table[i] & PTE_V) {
+          *va = a;
+          return &table[i];
+        }
+      }
+      continue;
     }
     // Move to the first address the next entry of this level covers.
     uint64 span = 1UL << PXSHIFT(level);
     a = (a & ~(span - 1)) + span;
   }
   return 0;
+}
+
+// walk(pt, va, 1) for a run of ascending addresses: the last-level table
+// found last is remembered in *near and reused while va stays in the 2 MiB
+// it maps, so filling a page table costs one walk per 512 pages.
+pte_t *
+walk_near(pagetable_t pt, uint64 va, struct walk_near *near)
+{
+  if (near->table == 0 || (va >> PXSHIFT(1)) != near->span) {
+    pte_t *pte = walk(pt, va, 1);
+    if (pte == 0)
+      return 0;
+    near->table = pte - PX(0, va);
+    near->span = va >> PXSHIFT(1);
+  }
+  return &near->table[PX(0, va)];
 }
 
 uint64

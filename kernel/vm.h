@@ -18,6 +18,13 @@ pte_t      *walk(pagetable_t pt, uint64 va, int alloc);
 // skips missing page-table pages (and a user table's kernel window) whole. Loop:
 //   for (va = start; (pte = walk_next(pt, &va, end)) != 0; va += PGSIZE)
 pte_t      *walk_next(pagetable_t pt, uint64 *va, uint64 end);
+// walk(pt, va, 1) for ascending addresses, reusing the last-level table
+// while va stays in the 2 MiB it maps. Start with a zeroed struct.
+struct walk_near {
+  pte_t *table;
+  uint64 span;
+};
+pte_t      *walk_near(pagetable_t pt, uint64 va, struct walk_near *near);
 // Physical address of a user page mapped at va, or 0.
 uint64      walkaddr(pagetable_t pt, uint64 va);
 int         mappages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);

@@ -4,7 +4,10 @@
 // __tls_setup runs before every main().
 //
 // Memory of a created thread: one MAP_STACK region from mmap (the kernel
-// keeps its lowest page a guard), laid out from low to high addresses as
+// keeps its lowest page a guard) -- or, when a thread of the same stack
+// size has been joined, that thread's region again, from the stack cache
+// ("pools of available stacks"): its TLS block and descriptor are filled
+// in anew. Laid out from low to high addresses as
 //   [guard page][stack ... grows down][struct pthread][TLS block]
 //                                     ^stack top      ^tp
 // The main thread's descriptor and TLS block sit in a static buffer (sbrk
@@ -195,12 +198,44 @@ __malloc_unlock(void)
 static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pthread *created;       // linked through ->next
 
+// The stack cache: regions of threads that are gone, kept mapped (their
+// pages stay backed) for the next pthread_create of the same size, which
+// then needs no mmap, no page faults and no munmap. Guarded by list_lock.
+#define STACK_CACHE 8
+static struct { char *region; uint64 len; } stack_cache[STACK_CACHE];
+
 static void
 region_free(struct pthread *t)
 {
   if (t->region == 0)
     return;                       // the main thread: nothing was allocated
+  pthread_mutex_lock(&list_lock);
+  for (int i = 0; i < STACK_CACHE; i++) {
+    if (stack_cache[i].region == 0) {
+      stack_cache[i].region = t->region;
+      stack_cache[i].len = t->region_len;
+      pthread_mutex_unlock(&list_lock);
+      return;
+    }
+  }
+  pthread_mutex_unlock(&list_lock);
   munmap(t->region, t->region_len);
+}
+
+// A cached region of exactly len bytes, taken out of the cache, or 0.
+static char *
+region_from_cache(uint64 len)
+{
+  char *base = 0;
+  pthread_mutex_lock(&list_lock);
+  for (int i = 0; i < STACK_CACHE && base == 0; i++) {
+    if (stack_cache[i].region && stack_cache[i].len == len) {
+      base = stack_cache[i].region;
+      stack_cache[i].region = 0;
+    }
+  }
+  pthread_mutex_unlock(&list_lock);
+  return base;
 }
 
 // Is t a descriptor on the list? Caller holds list_lock.
@@ -266,10 +301,12 @@ static struct pthread *
 region_alloc(uint64 stacksize)
 {
   uint64 len = PAGE + ROUND_UP(stacksize, PAGE) + ROUND_UP(tls_area_size(), PAGE);
+  char *base = region_from_cache(len);
   // MAP_STACK: the lowest page is a guard the kernel never backs, so an
   // overflowing stack faults there instead of writing over what lies below.
-  char *base = mmap(0, len, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (base == 0)
+    base = mmap(0, len, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (base == MAP_FAILED)
     return 0;
   struct pthread *t = carve_tls(base, len);
