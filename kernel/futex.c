@@ -116,7 +116,7 @@ futex_wake_addr(struct mm *mm, uint64 uaddr, int n)
     if (t->futex_mm == mm && t->futex_addr == uaddr && !t->futex_woken) {
       t->futex_woken = 1;
       woken++;
-      wakeup(&t->futex_addr);
+      wakeup_thread(t, &t->futex_addr);
     }
   }
   release(&q->lock);
@@ -141,7 +141,7 @@ futex_timeouts(void *unused)
       acquire(&q->lock);
       for (struct thread *t = q->head; t; t = t->futex_next)
         if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
-          wakeup(&t->futex_addr);
+          wakeup_thread(t, &t->futex_addr);
       release(&q->lock);
     }
   }

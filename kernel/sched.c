@@ -183,9 +183,10 @@ run_thread(struct cpu *c, struct thread *t)
   mm_leave();
   // A thread that exited switched away for the last time: its kernel
   // stack is no longer in use, so its TCB can be recycled now.
-  if (t->state == TS_ZOMBIE)
+  if (t->state == TS_ZOMBIE) {
     thread_reap(t);
-  mm_switch_if_dead();         // it may have been the last user of its mm
+    mm_switch_if_dead();       // it may have been the last user of its mm
+  }
 }
 
 void
@@ -351,6 +352,17 @@ void
 sleep_killable(void *chan, struct spinlock *lk)
 {
   sleep_on(chan, lk, 1);
+}
+
+// Wake t if it sleeps on chan: for a waker that knows its sleeper (futex.c)
+// and need not look through chan's bucket.
+void
+wakeup_thread(struct thread *t, void *chan)
+{
+  acquire(&t->lock);
+  if (t->state == TS_SLEEPING && t->chan == chan)
+    make_runnable(t);
+  release(&t->lock);
 }
 
 // Wake every thread sleeping on chan.

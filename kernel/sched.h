@@ -37,6 +37,7 @@ void        sleep(void *chan, struct spinlock *lk);
 // The same, but a thread told to die returns at once (see sched.c).
 void        sleep_killable(void *chan, struct spinlock *lk);
 void        wakeup(void *chan);
+void        wakeup_thread(struct thread *t, void *chan);  // just t, if it sleeps on chan
 void        swtch(struct context *old, struct context *new);
 
 #endif

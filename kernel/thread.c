@@ -57,6 +57,11 @@ take_unused(int *finishing)
 {
   *finishing = 0;
   for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
+    // A look without the lock skips the TCBs in use cheaply; only a
+    // candidate is locked, and checked again under its lock.
+    if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) != TS_UNUSED &&
+        !__atomic_load_n(&t->finishing, __ATOMIC_RELAXED))
+      continue;
     acquire(&t->lock);
     if (t->state == TS_UNUSED)
       return t;

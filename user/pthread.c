@@ -322,7 +322,8 @@ static int
 thread_main(void *arg)
 {
   struct pthread *self = arg;
-  STORE(&self->tid, gettid());
+  // CLONE_PARENT_SETTID wrote our tid into tid_word before we ran.
+  STORE(&self->tid, LOAD(&self->tid_word));
   pthread_exit(self->start(self->arg));
 }
 
