@@ -158,6 +158,20 @@ clone_flags_valid(int flags)
   return 1;
 }
 
+// p's threads, not counting those that are finishing: their joiners may
+// already have seen them gone (thread_finish) and create the next thread.
+// Caller holds p->lock.
+static int
+live_threads(struct proc *p)
+{
+  if (p->nthreads < NTHREAD_PROC)
+    return p->nthreads;         // the common case: no need to look closer
+  int n = 0;
+  for (struct thread *o = p->threads; o; o = o->next_in_proc)
+    n += !__atomic_load_n(&o->finishing, __ATOMIC_ACQUIRE);
+  return n;
+}
+
 // Put t on p's thread list. Fails while a stop of p's threads is under way
 // (stop_threads) or p was killed -- a thread added now would escape the
 // stop -- and when p has NTHREAD_PROC threads already.
@@ -165,7 +179,7 @@ int
 proc_add_thread(struct proc *p, struct thread *t)
 {
   acquire(&p->lock);
-  if (p->stopper || p->killed || p->nthreads >= NTHREAD_PROC) {
+  if (p->stopper || p->killed || live_threads(p) >= NTHREAD_PROC) {
     release(&p->lock);
     return -1;
   }
