@@ -82,7 +82,7 @@ typedef uint64 *pagetable_t;   // one page of 512 PTEs
 #define PX(level, va)  ((((uint64)(va)) >> PXSHIFT(level)) & 0x1FF)
 
 // satp value selecting Sv39 with root page table pt and address-space id
-// asid (bits 44-59; a hart may implement fewer bits, or none: mm.c probes).
+// asid (bits 44-59; a hart may implement fewer bits, or none: tlb.c probes).
 #define SATP_SV39 (8L << 60)
 #define SATP_ASID_SHIFT 44
 #define SATP_ASID_MASK 0xFFFFUL

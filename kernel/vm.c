@@ -8,7 +8,7 @@
 // costs what is mapped, not what the range spans (a program with a page at
 // 0x3000000000 has a 192 GiB break). Every loop over a range of a page
 // table -- unmappages here, fork's copy_range and mprotect -- uses it.
-// Reading order: walk, walk_next, mappages, unmappages, pagetable_free,
+// Reading order: walk, walk_next, mappages, unmappages, pagetable_free_user,
 // then the kernel page table.
 // Locking: none here. The kernel page table never changes after boot; a user
 // page table is protected by its mm's lock (mm.c).
@@ -166,8 +166,8 @@ mappages(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm)
 // are skipped, missing page-table pages cost one step each. With a gather
 // list g, each page's reference goes on g: it is dropped only after g is
 // flushed, i.e. after every hart that may still hold the old translation
-// has dropped it (mm.c, "freeing pages"). Without g the pages are not ours
-// to free (the trampoline, a trapframe).
+// has dropped it (mm.c, "freeing pages"). Without g the pages are only
+// unmapped, not freed.
 void
 unmappages(pagetable_t pt, uint64 va, uint64 npages, struct gather *g)
 {

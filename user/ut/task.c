@@ -455,8 +455,8 @@ static char *race_argv[] = { "echo", 0 };
 
 // Every breeder clones breeders, for ever. They all run on race_stack: none
 // ever returns, and what each one stores there is what every other stores,
-// so sharing it is harmless. Once the mm's trapframe slots are full, each
-// retries a tick later. exec's stop of the other threads must catch the
+// so sharing it is harmless. Once the process has NTHREAD_PROC threads,
+// each retries a tick later. exec's stop of the other threads must catch the
 // ones inside clone() and whatever they create.
 static int
 breeder(void *arg)

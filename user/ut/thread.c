@@ -514,13 +514,13 @@ slot_pthreads(void)
   }
 }
 
-// What the kernel frees when a thread ends (its trapframe slot in the mm,
-// its TCB) is free again by the time CLONE_CHILD_CLEARTID says it ended:
+// What the kernel frees when a thread ends (its place in the process's
+// NTHREAD_PROC, its TCB) is free again by the time CLONE_CHILD_CLEARTID says it ended:
 // pthread_join returns then, and a create right after must not fail.
 void
 t_threadslot(void)
 {
-  slot_cycle("at the trapframe-slot limit of one mm");
+  slot_cycle("at the thread limit of one process");
   int filler = start_tcb_filler();
   slot_cycle("at the system's thread-table limit");
   kill(filler);
