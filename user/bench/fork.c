@@ -189,6 +189,7 @@ bench_cow_fault(const struct figure *f)
   return 0;
 }
 
+// One sample of zero_fault: map f->size fresh anonymous pages, store to
 // each once, unmap. Ticks per page, or -1 if mmap failed or the stores did
 // not each take a demand-zero fault.
 static long

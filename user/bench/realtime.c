@@ -239,8 +239,6 @@ tlb_sample(int to, int from, char *set, int npages)
   return ticks_to_ns(now() - t0) / TLB_ROUNDS;
 }
 
-// One working-set size: a thread partner and a process partner, samples
-// interleaved. Prints tlb_N_thread, tlb_N_proc and their ratio x100.
 // "tlb_N_thread", "tlb_N_proc", "tlb_N_ratio_x100": the names of one size's figures.
 static void
 tlb_names(char names[3][24], int npages)
@@ -262,6 +260,8 @@ tlb_names(char names[3][24], int npages)
   }
 }
 
+// One working-set size: a thread partner and a process partner, samples
+// interleaved. Prints tlb_N_thread, tlb_N_proc and their ratio x100.
 static int
 tlb_one_size(int npages)
 {
