@@ -27,8 +27,6 @@
 #include "user/user.h"
 #include "user/bench/bench.h"
 
-#define NS_PER_TICK 100         // time CSR ticks at 10 MHz
-
 // ---------------------------------------------------------------- helpers
 
 // The middle value of v[0..n) (sorts v in place; n is small).
@@ -43,19 +41,6 @@ median(uint64 *v, int n)
     v[j] = x;
   }
   return v[n / 2];
-}
-
-// Time CSR ticks to nanoseconds; ns_to_us rounds to the nearest microsecond.
-uint64
-ticks_to_ns(uint64 ticks)
-{
-  return ticks * NS_PER_TICK;
-}
-
-uint64
-ns_to_us(uint64 ns)
-{
-  return (ns + 500) / 1000;
 }
 
 void

@@ -23,8 +23,10 @@ struct figure {
                         // time (bench -m); 2: one hart, real time (bench -r)
 };
 
-// The time CSR (rdtime), in ticks of 100 ns. Inline, so reading the clock
-// inside a timed loop costs the same instructions in every group.
+#define NS_PER_TICK 100         // time CSR ticks at 10 MHz
+
+// The clock and its units are inline: a call here would change the code of
+// the timed loops, and with it the figures under icount.
 static inline uint64
 now(void)
 {
@@ -33,13 +35,24 @@ now(void)
   return t;
 }
 
+// Time CSR ticks to nanoseconds; ns_to_us rounds to the nearest microsecond.
+static inline uint64
+ticks_to_ns(uint64 ticks)
+{
+  return ticks * NS_PER_TICK;
+}
+
+static inline uint64
+ns_to_us(uint64 ns)
+{
+  return (ns + 500) / 1000;
+}
+
 // ---- helpers (user/bench.c) ----
 uint64 median(uint64 *v, int n);          // sorts v[0..n) in place
-uint64 ticks_to_ns(uint64 ticks);
-uint64 ns_to_us(uint64 ns);               // rounded to the nearest us
 void report(const char *name, const char *suffix, uint64 value, const char *unit);
 int report_fail(const char *name, const char *suffix);  // prints "fail"; -1
-char *heap_grow_touched(uint64 n);        // n bytes of heap, every page written; 0 if refused
+char *heap_grow_touched(uint64 n);        // n bytes of heap, each page written; or 0
 void heap_release(uint64 n);
 uint64 free_pages(void);                  // meminfo counters; 0 without meminfo
 uint64 cow_copied(void);
