@@ -112,6 +112,17 @@ $(U)/_usertests: $(U)/usertests.o $(UTOBJS) $(ULIB) $(U)/user.ld
 	$(OBJDUMP) -S $(U)/usertests.elf > $(U)/usertests.asm
 	$(OBJCOPY) --strip-debug $(U)/usertests.elf $@
 
+# bench is split the same way: user/bench.c (the runner) plus every
+# user/bench/*.c (the figure groups), all linked into one program.
+BENCHSRCS := $(wildcard $(U)/bench/*.c)
+BENCHOBJS := $(BENCHSRCS:.c=.o)
+$(U)/bench/%.o: $(U)/bench/%.c .config.stamp
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(U)/_bench: $(U)/bench.o $(BENCHOBJS) $(ULIB) $(U)/user.ld
+	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/bench.elf $(U)/bench.o $(BENCHOBJS) $(ULIB)
+	$(OBJDUMP) -S $(U)/bench.elf > $(U)/bench.asm
+	$(OBJCOPY) --strip-debug $(U)/bench.elf $@
+
 # ---- file system image -------------------------------------------------------
 mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
 	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
@@ -188,7 +199,7 @@ grade: check-tools
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs mkfs/fsck fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs mkfs/fsck fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:
@@ -216,4 +227,4 @@ bench: check-tools
 FORCE:
 .PHONY: all qemu qemu-gdb test clean help check-tools print-qemu fsck fsstress FORCE
 
--include $(K)/*.d $(U)/*.d $(U)/ut/*.d
+-include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d
