@@ -51,16 +51,16 @@ id_alloc(void)
   return id;
 }
 
-// An UNUSED TCB, locked, or 0; *finishing counts the TCBs about to be UNUSED.
+// An UNUSED TCB, locked, or 0; *finishing counts the TCBs about to be
+// UNUSED. quick: skip, without locking it, every TCB that looks busy -- a
+// cheap first pass, which may pass over a TCB being freed right then, so
+// only a slow pass (every TCB locked and looked at) may report none.
 static struct thread *
-take_unused(int *finishing)
+take_unused(int *finishing, int quick)
 {
   *finishing = 0;
   for (struct thread *t = threads; t < &threads[NTHREAD]; t++) {
-    // A look without the lock skips the TCBs in use cheaply; only a
-    // candidate is locked, and checked again under its lock.
-    if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) != TS_UNUSED &&
-        !__atomic_load_n(&t->finishing, __ATOMIC_RELAXED))
+    if (quick && __atomic_load_n(&t->state, __ATOMIC_RELAXED) != TS_UNUSED)
       continue;
     acquire(&t->lock);
     if (t->state == TS_UNUSED)
@@ -78,7 +78,8 @@ thread_alloc(struct proc *p, int tid)
   int finishing;
   // A full table with finishing threads in it is full only for a moment:
   // let them leave (boot has no thread to yield and no finishing ones).
-  while ((t = take_unused(&finishing)) == 0) {
+  t = take_unused(&finishing, 1);
+  while (t == 0 && (t = take_unused(&finishing, 0)) == 0) {
     if (finishing == 0 || mythread() == 0)
       return 0;
     yield();
