@@ -15,7 +15,8 @@
 // Running out: when every buffer is held or pinned, bget() sleeps until
 // brelse() or bunpin() frees one. That cannot deadlock, because of three
 // rules kept elsewhere:
-//   1. The log pins at most LOGSIZE buffers (log_write refuses more).
+//   1. The log pins at most LOGSIZE buffers (log_write panics before more;
+//      begin_op admits no operation that could need more).
 //   2. A thread waiting in bget() holds at most one other buffer, and only
 //      inside a transaction or a commit (bmap's indirect block while balloc
 //      reads the bitmap, itrunc's while bfree does, commit's source block
