@@ -44,7 +44,7 @@ def test_more_harts_than_ncpu_parks_the_extra_ones():
         m.settle(quiet=0.3, timeout=2)
         problems = bootloop.check_banner(m.text, ncpu, nslots)
         assert not problems, "%s\n%s" % ("; ".join(problems), m.tail())
-        assert weft.Weft.run(m, "echo up").strip() == "up"
+        assert m.run("echo up").strip() == "up"
 
 
 @real_kernel
