@@ -6,7 +6,8 @@ ones parked, the boot completes), a kernel line that must start on a fresh
 line after a user program's unfinished one, and poweroff refused to
 anything but init. Slow (WEFT_SLOW=1, rebuilds the kernel in a copy of the
 tree): a kernel broken on purpose panics in syscall(), and every address of
-its backtrace must resolve with addr2line to the calling line; a kernel
+its backtrace must resolve with addr2line to the calling line; a hart that
+turns up after the boot hart stopped waiting is named and kept out; a kernel
 whose boot hart always hands the boot path on (WEFT_TEST_HANDOFF, the path
 a hart id >= NCPU takes) must still boot with every hart.
 """
@@ -133,6 +134,28 @@ def test_boot_path_handed_to_another_hart_still_boots_every_hart(tmp_path):
             problems.append("no hand-off in the banner")
         assert not problems, "%s\n%s" % ("; ".join(problems), m.tail())
         assert m.run("echo up").strip() == "up"
+
+
+@real_kernel
+@slow
+def test_a_hart_that_never_comes_up_is_named_and_the_boot_completes(tmp_path):
+    # WEFT_TEST_LATE_HART=H: hart H turns up only after the boot hart's wait
+    # (10 s) ran out; it must then stop, not join in uncounted.
+    ncpu = weft.cpus()
+    if ncpu < 2:
+        pytest.skip("needs a second hart")
+    late = ncpu - 1
+    tree = build_copy(tmp_path, "-DWEFT_TEST_LATE_HART=%d" % late)
+    with booted_from(tree), weft.Weft("late-hart", retry=False) as m:
+        m.settle(quiet=0.3, timeout=2)
+        boot = re.search(r"(?m)^weft: boot hart (\d+)", m.text)
+        if boot and int(boot.group(1)) == late:
+            pytest.skip("the firmware picked the late hart as boot hart this time")
+        assert re.search(r"(?m)^weft: hart %d did not start$" % late, m.text), m.tail()
+        assert re.search(r"(?m)^weft: %d harts? running" % (ncpu - 1), m.text), m.tail()
+        m.settle(quiet=3, timeout=5)       # the late hart arrives, finds it is too late
+        assert m.run("echo up").strip() == "up"
+        assert "started" not in m.text[m.text.index("harts running"):], m.tail()
 
 
 @real_kernel
