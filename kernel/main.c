@@ -177,6 +177,12 @@ khartmain(uint64 hartid)
   kvminithart();
   trapinithart();
   plicinithart();
+#ifdef WEFT_TEST_LATE_HART
+  // Test build: this hart turns up 2 s after the boot hart stopped waiting.
+  if (hartid == WEFT_TEST_LATE_HART)
+    for (uint64 t0 = r_time(); r_time() - t0 < HART_START_WAIT + 20000000UL; )
+      ;
+#endif
   int waiting = HART_WAITING;
   if (!__atomic_compare_exchange_n(&hart_up[hartid], &waiting, HART_UP, 0,
                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))

@@ -65,7 +65,7 @@ def check_banner(text, ncpu, nslots):
 
 def boot_once(i, ncpu, nslots):
     """One boot: (good?, one-line story, log path)."""
-    name = "bootloop-%d" % i
+    name = "bootloop-%s" % i
     try:
         m = weft.Weft(name, ncpu=ncpu, retry=False)
     except weft.WeftError as e:

@@ -7,7 +7,7 @@ fuzz for HANG_SECONDS: it prints one every 50 batches, and its watchdog
 ends each batch within a second), lost pages ("fuzz: batch N lost ..."),
 and at the end the shell must still answer. Prints one summary line and
 exits non-zero on any panic, hang or lost page. The console log is
-tests/out/fuzz.log; the seed replays the same calls.
+tests/out/fuzz-cpusN.log (N = CPUS); the seed replays the same calls.
 """
 
 import os
@@ -27,11 +27,13 @@ def main():
     seed = int(os.environ.get("SEED") or random.randrange(1, 1000000000))
     minutes = float(os.environ.get("MINUTES") or 1)
     seconds = max(1, int(minutes * 60))
+    name = "fuzz-cpus%d" % weft.cpus()
     print("fuzz: CPUS=%d seed %d for %d s (log %s)"
-          % (weft.cpus(), seed, seconds, os.path.join(weft.OUT_DIR, "fuzz.log")), flush=True)
+          % (weft.cpus(), seed, seconds, os.path.join(weft.OUT_DIR, name + ".log")),
+          flush=True)
     lost, batches, problem = 0, 0, None
     try:
-        with weft.Weft("fuzz", retry=False) as m:
+        with weft.Weft(name, retry=False) as m:
             cmd = "fuzz -s %d -t %d" % (seed, seconds)
             m.sendline(cmd)
             m.expect(re.escape(cmd) + r"[ \t]*\n", 10, what="the echo of " + cmd)

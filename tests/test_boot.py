@@ -6,7 +6,10 @@ ones parked, the boot completes), a kernel line that must start on a fresh
 line after a user program's unfinished one, and poweroff refused to
 anything but init. Slow (WEFT_SLOW=1, rebuilds the kernel in a copy of the
 tree): a kernel broken on purpose panics in syscall(), and every address of
-its backtrace must resolve with addr2line to the calling line.
+its backtrace must resolve with addr2line to the calling line; a hart that
+turns up after the boot hart stopped waiting is named and kept out; a kernel
+whose boot hart always hands the boot path on (WEFT_TEST_HANDOFF, the path
+a hart id >= NCPU takes) must still boot with every hart.
 """
 
 import os
@@ -44,7 +47,7 @@ def test_more_harts_than_ncpu_parks_the_extra_ones():
         m.settle(quiet=0.3, timeout=2)
         problems = bootloop.check_banner(m.text, ncpu, nslots)
         assert not problems, "%s\n%s" % ("; ".join(problems), m.tail())
-        assert weft.Weft.run(m, "echo up").strip() == "up"
+        assert m.run("echo up").strip() == "up"
 
 
 @real_kernel
@@ -93,27 +96,78 @@ def source_line(tree, where):
         return f.read().splitlines()[int(line) - 1]
 
 
-@real_kernel
-@slow
-def test_backtrace_addresses_name_the_calling_lines(tmp_path):
+def build_copy(tmp_path, cflags):
+    """A copy of the tree built with EXTRA_CFLAGS=cflags; returns its path."""
     tree = str(tmp_path / "weft")
     shutil.copytree(weft.REPO_DIR, tree, ignore=SKIP_COPY, symlinks=True)
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     subprocess.run(["make", "-s", "clean"], cwd=tree, env=env, check=True)
-    b = subprocess.run(["make", "-s", "all", "EXTRA_CFLAGS=" + BREAK], cwd=tree, env=env,
+    b = subprocess.run(["make", "-s", "all", "EXTRA_CFLAGS=" + cflags], cwd=tree, env=env,
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stdout + b.stderr
-    saved = weft.REPO_DIR
-    weft.REPO_DIR = tree              # boot the broken build
-    try:
-        with weft.Weft("backtrace", retry=False) as m:
-            m.sendline("kill 12345")
-            with pytest.raises(weft.WeftError):
-                m.expect(r"\$ ", 20)
-            m._drain(1.0)
-            text = m.text
-    finally:
-        weft.REPO_DIR = saved
+    return tree
+
+
+class booted_from:
+    """Context: weft.Weft machines boot tree's kernel and fs.img meanwhile."""
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    def __enter__(self):
+        self.saved, weft.REPO_DIR = weft.REPO_DIR, self.tree
+
+    def __exit__(self, *exc):
+        weft.REPO_DIR = self.saved
+
+
+@real_kernel
+@slow
+def test_boot_path_handed_to_another_hart_still_boots_every_hart(tmp_path):
+    if weft.cpus() < 2:
+        pytest.skip("a hand-off needs a second hart")
+    tree = build_copy(tmp_path, "-DWEFT_TEST_HANDOFF")
+    with booted_from(tree), weft.Weft("handoff", retry=False) as m:
+        m.settle(quiet=0.3, timeout=2)
+        problems = bootloop.check_banner(m.text, weft.cpus(), bootloop.kernel_ncpu())
+        if not re.search(r"(?m)^weft: boot hart \d+ \(the firmware chose hart \d+", m.text):
+            problems.append("no hand-off in the banner")
+        assert not problems, "%s\n%s" % ("; ".join(problems), m.tail())
+        assert m.run("echo up").strip() == "up"
+
+
+@real_kernel
+@slow
+def test_a_hart_that_never_comes_up_is_named_and_the_boot_completes(tmp_path):
+    # WEFT_TEST_LATE_HART=H: hart H turns up only after the boot hart's wait
+    # (10 s) ran out; it must then stop, not join in uncounted.
+    ncpu = weft.cpus()
+    if ncpu < 2:
+        pytest.skip("needs a second hart")
+    late = ncpu - 1
+    tree = build_copy(tmp_path, "-DWEFT_TEST_LATE_HART=%d" % late)
+    with booted_from(tree), weft.Weft("late-hart", retry=False) as m:
+        m.settle(quiet=0.3, timeout=2)
+        boot = re.search(r"(?m)^weft: boot hart (\d+)", m.text)
+        if boot and int(boot.group(1)) == late:
+            pytest.skip("the firmware picked the late hart as boot hart this time")
+        assert re.search(r"(?m)^weft: hart %d did not start$" % late, m.text), m.tail()
+        assert re.search(r"(?m)^weft: %d harts? running" % (ncpu - 1), m.text), m.tail()
+        m.settle(quiet=3, timeout=5)       # the late hart arrives, finds it is too late
+        assert m.run("echo up").strip() == "up"
+        assert "started" not in m.text[m.text.index("harts running"):], m.tail()
+
+
+@real_kernel
+@slow
+def test_backtrace_addresses_name_the_calling_lines(tmp_path):
+    tree = build_copy(tmp_path, BREAK)
+    with booted_from(tree), weft.Weft("backtrace", retry=False) as m:
+        m.sendline("kill 12345")
+        with pytest.raises(weft.WeftError):
+            m.expect(r"\$ ", 20)
+        m._drain(1.0)
+        text = m.text
     assert "deliberately broken" in text, text[-2000:]
     trace = text[text.index("backtrace:"):].splitlines()[1:]
     addrs = [l.strip() for l in trace if re.match(r"\s+0x[0-9a-f]+$", l)]

@@ -40,16 +40,15 @@ OUT_DIR = os.path.join(TESTS_DIR, "out")
 BOOT_TIMEOUT = int(os.environ.get("WEFT_BOOT_TIMEOUT", "60") or "60")
 TAIL_LINES = 60
 PROMPT = re.compile(r"(?m)^\$ ")        # the shell prompt at a line start
-INIT_LINE = re.compile(r"init: starting sh")
 # The kernel's panic line is "panic: hart H thread ...". The kernel starts it
 # on a fresh line, but look anywhere: an older or student kernel may glue it
 # to a user program's unfinished line ("test x: abcpanic: hart 0 ...").
 PANIC = re.compile(r"panic: hart \d+ |(?m:^)panic: ")
 POLL = 0.25                             # longest single read from QEMU
-# A kernel line printed while sh writes its first prompt can split it ("$"
-# <line> " "). If no prompt came this long after "init: starting sh", an
-# empty command line makes sh print a fresh one.
-NUDGE_AFTER = 5
+# A kernel line printed while sh writes its first prompt can split it: "$",
+# the kernel's line, then " ". Seeing a "$" at a line start without its
+# space, boot() types an empty line so that sh prints a fresh prompt.
+SPLIT_PROMPT = re.compile(r"(?m)^\$(?=[^ ])")    # not "$" at the end of a read
 
 
 def kill_child(child):
@@ -208,14 +207,12 @@ class Weft:
         """Wait for the first shell prompt (nudging sh once if it was split)."""
         deadline = time.monotonic() + timeout
         try:
-            m = self.expect([PROMPT, INIT_LINE], timeout, what="the first shell prompt")
-            if m.re is INIT_LINE:
-                left = deadline - time.monotonic()
-                if not self.wait_for(PROMPT, min(NUDGE_AFTER, left)):
-                    self._note("\nweft: no clean first prompt yet; sending an empty line\n")
-                    self.send("\r")
-                    self.expect(PROMPT, max(1, deadline - time.monotonic()),
-                                what="the first shell prompt (after an empty line)")
+            m = self.expect([PROMPT, SPLIT_PROMPT], timeout, what="the first shell prompt")
+            if m.re is SPLIT_PROMPT:
+                self._note("\nweft: the first prompt was split; sending an empty line\n")
+                self.send("\r")
+                self.expect(PROMPT, max(1, deadline - time.monotonic()),
+                            what="the first shell prompt (after an empty line)")
         except WeftError as e:
             _failed_boots.append(str(e))
             raise

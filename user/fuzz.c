@@ -22,6 +22,7 @@
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
+#include "kernel/fs.h"
 #include "kernel/syscall.h"
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
@@ -136,17 +137,20 @@ any_fd(void)
 }
 
 // A path: a name inside the scratch directory (cwd), or a hostile pointer.
+// Hostile means unreadable (kernel, unmapped, MAXVA edges): a pointer into
+// readable memory would make names of whatever bytes lie there -- "/sh",
+// ".." -- and reach outside the scratch directory.
 static uint64
 any_path(void)
 {
+  static const uint64 unreadable[] = {
+    0, 1, PGSIZE - 1, KERNBASE, KERNBASE + 0x200000, 0x10000000, MAXVA - 1, MAXVA,
+    MAXVA + PGSIZE, TRAMPOLINE, 0x3000000000ULL, 1ULL << 63, ~0ULL,
+  };
   static char *const names[] = { "a", "b", "d", "d/a", "d/e", "d/e/f", "", ".", "a/", "d//a",
                            "0123456789abcdefghijklmnopqrstuvwxyz", "echo" };
-  if (pick(4) == 0) {
-    // Not into buf: what random reads left there could spell "/sh".
-    uint64 a = any_addr();
-    if (a < (uint64)buf || a >= (uint64)buf + sizeof(buf))
-      return a;
-  }
+  if (pick(4) == 0)
+    return unreadable[pick(sizeof(unreadable) / sizeof(unreadable[0]))];
   char *name = names[pick(sizeof(names) / sizeof(names[0]))];
   if (pick(8) == 0) {      // the name without its terminating zero at a page end
     int n = strlen(name);
@@ -305,14 +309,41 @@ free_pages(void)
   return (int)mi.free_pages;
 }
 
-// Empty the scratch directory (cwd) so the disk cannot fill up.
+// Remove everything below directory dir (workers may chdir and nest
+// names), so neither blocks nor inodes run out over a long run.
+static void
+remove_tree(char *dir, int depth)
+{
+  char path[128];
+  struct dirent de;
+  struct stat st;
+  int fd = open(dir, O_RDONLY);
+  if (fd < 0 || depth > 8) {
+    if (fd >= 0)
+      close(fd);
+    return;
+  }
+  while (read(fd, &de, sizeof(de)) == sizeof(de)) {
+    if (de.inum == 0 || strcmp(de.name, ".") == 0 || strcmp(de.name, "..") == 0)
+      continue;
+    int n = strlen(dir);
+    if (n + DIRSIZ + 2 > sizeof(path))
+      continue;
+    memmove(path, dir, n);
+    path[n] = '/';
+    memmove(path + n + 1, de.name, DIRSIZ);
+    path[n + 1 + DIRSIZ] = 0;
+    if (stat(path, &st) == 0 && st.type == T_DIR)
+      remove_tree(path, depth + 1);
+    unlink(path);
+  }
+  close(fd);
+}
+
 static void
 remove_scratch(void)
 {
-  static char *const names[] = { "d/e/f", "d/e", "d/a", "d", "a", "b", "echo",
-                                 "0123456789abcdefghijklmnopqrstuvwxyz" };
-  for (int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-    unlink(names[i]);
+  remove_tree(".", 0);
 }
 
 // One batch: a worker and its watchdog; returns pages lost (after letting
