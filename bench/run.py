@@ -247,6 +247,51 @@ def plot(results):
     gnuplot("tlb.gp")
 
 
+# docs/performance.md's table of figures is written from results.json
+# between these two lines, so the page and the numbers cannot drift apart.
+TABLE_BEGIN = "<!-- bench-table: written by bench/run.py from bench/results.json -->"
+TABLE_END = "<!-- end of bench-table -->"
+BASELINE = os.path.join(BENCH_DIR, "baseline-turn1.json")
+
+
+def figure_table(results, baseline):
+    """Markdown rows: figure, its value now (COW=1, COW=0 or real time), and
+    the same figure in the turn-1 baseline where it existed."""
+    def fmt(fig):
+        if not fig or fig.get("value") is None:
+            return "-" if not fig else "fail"
+        return "%d %s" % (fig["value"], fig["unit"])
+    rows = ["| figure | kind | now | turn 1 (%s) |" % baseline.get("commit", "?"),
+            "|---|---|---|---|"]
+    for kind in ("cow", "nocow", "smp", "rt1"):
+        for name in sorted(results.get(kind, {})):
+            old = baseline.get(kind, {}).get(name)
+            rows.append("| `%s` | %s | %s | %s |" % (name, kind, fmt(results[kind][name]),
+                                                     fmt(old) if old else "-"))
+    return "\n".join(rows)
+
+
+def write_doc_table(results):
+    """Replace the bench-table block of docs/performance.md."""
+    doc = os.path.join(REPO_DIR, "docs", "performance.md")
+    try:
+        with open(BASELINE) as f:
+            baseline = json.load(f)
+    except (OSError, ValueError):
+        baseline = {}
+    with open(doc) as f:
+        text = f.read()
+    a, b = text.find(TABLE_BEGIN), text.find(TABLE_END)
+    if a < 0 or b < a:
+        print("bench: docs/performance.md has no bench-table block; not updated")
+        return
+    block = "%s\n\nRun of %s (commit %s):\n\n%s\n\n" % (
+        TABLE_BEGIN, results.get("date", "?"), results.get("commit", "?"),
+        figure_table(results, baseline))
+    with open(doc, "w") as f:
+        f.write(text[:a] + block + text[b:])
+
+
 def main():
     path = os.path.join(BENCH_DIR, "results.json")
     prev = None
@@ -276,6 +321,7 @@ def main():
         json.dump(results, f, indent=1, sort_keys=True)
         f.write("\n")
     plot(results)
+    write_doc_table(results)
     if prev:
         compare_with_previous(prev, results)
     print("bench: wrote bench/results.json, bench/fork.png, bench/switch.png, bench/tlb.png (%.0f s)"

@@ -310,6 +310,7 @@ void
 gather_init(struct gather *g, struct mm *mm)
 {
   g->mm = mm;
+  g->tables = 0;
   g->n = 0;
 }
 
@@ -321,12 +322,24 @@ gather_page(struct gather *g, void *pa)
   g->pages[g->n++] = pa;
 }
 
+// A page-table page is flushed for more harts than a page: one that merely
+// keeps mm loaded (active_mm, running kernel code) may still walk through it.
+void
+gather_table(struct gather *g, void *pt)
+{
+  g->tables = 1;
+  gather_page(g, pt);
+}
+
 void
 gather_flush(struct gather *g)
 {
   if (g->n == 0)
     return;
-  tlb_shootdown(g->mm);
+  if (g->tables)
+    tlb_shootdown_tables(g->mm);
+  else
+    tlb_shootdown(g->mm);
   for (int i = 0; i < g->n; i++)
     kfree(g->pages[i]);
   g->n = 0;

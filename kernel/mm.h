@@ -63,11 +63,13 @@ int mm_fault(struct mm *mm, uint64 va, int access);
 #define GATHER_PAGES 32
 struct gather {
   struct mm *mm;           // whose harts must flush before the pages go
+  int tables;              // page-table pages among them (gather_table)
   int n;
   void *pages[GATHER_PAGES];
 };
 void gather_init(struct gather *g, struct mm *mm);
 void gather_page(struct gather *g, void *pa);  // PTE already cleared: free after the flush
+void gather_table(struct gather *g, void *pt); // a page-table page, unlinked: the same
 void gather_flush(struct gather *g);           // flush every hart, then kfree the pages
 
 // mmap.c: anonymous mappings. Each returns -1 (mmap: (uint64)-1) on bad input.

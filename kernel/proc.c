@@ -89,15 +89,21 @@ proc_alloc(void)
 static void
 proc_drop_resources(struct proc *p)
 {
-  if (p->files)
-    fdtable_put(p->files);
-  if (p->fs)
-    fsinfo_put(p->fs);
-  if (p->mm)
-    mm_put(p->mm);
+  struct fdtable *files = p->files;
+  struct fsinfo *fs = p->fs;
+  struct mm *mm = p->mm;
+  // Detach first: once a resource is put it may be freed and its slot
+  // reused, and nothing may find it through p after that (the scheduler
+  // reads p->mm whenever it runs one of p's threads).
   p->files = 0;
   p->fs = 0;
   p->mm = 0;
+  if (files)
+    fdtable_put(files);
+  if (fs)
+    fsinfo_put(fs);
+  if (mm)
+    mm_put(mm);
 }
 
 // Back to UNUSED. Caller holds p->lock; p has no threads and no resources.
@@ -179,7 +185,7 @@ int
 proc_add_thread(struct proc *p, struct thread *t)
 {
   acquire(&p->lock);
-  if (p->stopper || p->killed || live_threads(p) >= NTHREAD_PROC) {
+  if (p->stopper || p->killed || (!p->kernel && live_threads(p) >= NTHREAD_PROC)) {
     release(&p->lock);
     return -1;
   }

@@ -174,8 +174,11 @@ run_thread(struct cpu *c, struct thread *t)
 {
   t->state = TS_RUNNING;
   t->hart = cpuid();
-  if (t->proc && t->proc->mm)
-    mm_enter(t->proc->mm);     // kernel threads run on whatever is loaded
+  // Kernel threads run on whatever is loaded, and so does a thread that is
+  // finishing: it touches user memory only through copyout, and its proc
+  // may be giving its mm up (or be gone and reused) meanwhile.
+  if (!t->finishing && t->proc && t->proc->mm)
+    mm_enter(t->proc->mm);
   c->thread = t;
   c->switches++;
   swtch(&c->context, &t->context);

@@ -26,7 +26,9 @@
 // hart, and of the others only those running a thread of mm right now
 // (cpu->user_mm) get an SBI remote fence, waited for; every other hart in
 // mm->harts gets a bit in mm->flush_pending instead and flushes mm's ASID
-// the next time it enters mm. The two sides pair up: the shooter sets the
+// the next time it enters mm. When page-table pages are freed (the last
+// user of mm is gone), harts that merely keep mm loaded (active_mm) are
+// fenced too: a page walker may read a table page at any time. The two sides pair up: the shooter sets the
 // pending bit, then reads user_mm; mm_enter sets user_mm, then reads the
 // pending bit. At least one of them sees the other, so no hart runs a
 // thread of mm on a translation that was shot down. An ASID that is
@@ -57,6 +59,8 @@
 static int asid_bits;      // ASID bits the harts implement
 static int use_asids;      // enough of them for one per mm slot
 
+// Probed once, on the boot hart: weft assumes every hart implements the
+// same number of ASID bits (true of QEMU's virt harts).
 void
 tlbinit(void)
 {
@@ -120,7 +124,7 @@ load(struct cpu *c, struct mm *next)
     if (prev)
       __atomic_fetch_and(&prev->harts, ~me, __ATOMIC_SEQ_CST);
   }
-  c->active_mm = next;
+  __atomic_store_n(&c->active_mm, next, __ATOMIC_SEQ_CST);
   if (prev)
     mm_drop(prev);
 }
@@ -168,10 +172,15 @@ mm_switch_if_dead(void)
 // each hart's acknowledgement). The target harts take the request in
 // M-mode, whatever their S-mode interrupt state, so calling this with a
 // spinlock held cannot deadlock.
-void
-tlb_shootdown(struct mm *mm)
+//
+// Flush this hart if it may hold mm's entries, and of the others those that
+// could use them now: the harts running one of mm's threads -- and, when
+// page-table pages are going (lazy_too), also those that merely keep mm
+// loaded, since a hart's page walker may go through them at any time.
+// The rest get a pending flush.
+static void
+shoot(struct mm *mm, int lazy_too)
 {
-  push_off();      // stay on this hart while "this hart" and "the others" matter
   struct cpu *c = mycpu();
   uint64 me = 1UL << cpuid();
   uint64 harts = __atomic_load_n(&mm->harts, __ATOMIC_SEQ_CST);
@@ -184,7 +193,8 @@ tlb_shootdown(struct mm *mm)
       continue;
     // Pairs with mm_enter: the pending bit is set, now look at user_mm.
     __atomic_fetch_or(&mm->flush_pending, bit, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&cpus[h].user_mm, __ATOMIC_SEQ_CST) == mm)
+    if (__atomic_load_n(&cpus[h].user_mm, __ATOMIC_SEQ_CST) == mm ||
+        (lazy_too && __atomic_load_n(&cpus[h].active_mm, __ATOMIC_SEQ_CST) == mm))
       running |= bit;
   }
   if (running) {
@@ -197,6 +207,21 @@ tlb_shootdown(struct mm *mm)
       if (running & (1UL << h))
         __atomic_fetch_add(&cpus[h].shootdowns_recv, 1, __ATOMIC_RELAXED);
   }
+}
+
+void
+tlb_shootdown(struct mm *mm)
+{
+  push_off();      // stay on this hart while "this hart" and "the others" matter
+  shoot(mm, 0);
+  pop_off();
+}
+
+void
+tlb_shootdown_tables(struct mm *mm)
+{
+  push_off();
+  shoot(mm, 1);
   pop_off();
 }
 

@@ -18,6 +18,8 @@ void mm_switch_if_dead(void);
 // Every hart that may cache mm's translations drops them; returns when all
 // have. After clearing or tightening PTEs, before relying on it (or freeing).
 void tlb_shootdown(struct mm *mm);
+// The same before page-table pages of mm are freed: also harts keeping mm loaded.
+void tlb_shootdown_tables(struct mm *mm);
 // mm's slot (so its ASID) is about to go to another mm (mm_drop).
 void tlb_recycle(struct mm *mm);
 void tlb_flush_page(uint64 va);     // this hart only, every address space

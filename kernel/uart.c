@@ -19,6 +19,7 @@
 #include "spinlock.h"
 #include "sched.h"
 #include "dev.h"
+#include "sbi.h"
 #include "printf.h"
 
 // Register offsets (byte registers, one per address on QEMU's 16550).
@@ -82,6 +83,10 @@ uart_at_line_start(void)
   return !midline;
 }
 
+// Set once uartinit has run, with paging on (the registers are mapped in
+// the kernel window, memlayout.h); until then output goes through SBI.
+static int uart_ready;
+
 void
 uartinit(void)
 {
@@ -93,6 +98,7 @@ uartinit(void)
   uart_set(REG_FCR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX);
   uart_set(REG_IER, IER_RX_READY | IER_TX_EMPTY);
   initlock(&tx.lock, "uart");
+  uart_ready = 1;
 }
 
 // Move bytes from the ring to the UART while it has room. Called with
@@ -136,6 +142,12 @@ uartputc(int c)
 void
 uartputc_sync(int c)
 {
+  if (!uart_ready) {
+    // Before paging is on the registers' kernel-window address means
+    // nothing: ask the firmware (an early panic still gets printed).
+    sbi_console_putchar(c);
+    return;
+  }
   push_off();
   if (panicked && panicked != cpuid() + 1) {
     // Another hart is printing its panic: stay out of its way forever.

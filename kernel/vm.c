@@ -68,6 +68,7 @@ walk(pagetable_t pt, uint64 va, int alloc)
     pagetable_t next = pagetable_alloc();
     if (next == 0)
       return 0;
+    __sync_synchronize();   // the zeros before the entry that points at them
     *pte = PA2PTE(next) | PTE_V;
     pt = next;
   }
@@ -204,10 +205,10 @@ pagetable_free_user(pagetable_t root, struct gather *g)
         if (leaf[k] & PTE_V)
           panic("pagetable_free_user: leaf still mapped");
       mid[j] = 0;
-      gather_page(g, leaf);
+      gather_table(g, leaf);
     }
     root[i] = 0;
-    gather_page(g, mid);
+    gather_table(g, mid);
   }
 }
 
