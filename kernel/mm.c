@@ -230,8 +230,8 @@ copy_user_pages(struct mm *src, struct mm *dst)
 }
 
 // A private copy of mm for a new process (fork): shared copy-on-write, or
-// copied at once when built with COW=0. Trapframe slots are not copied:
-// each thread maps its own. Returns 0 when memory runs out.
+// copied at once when built with COW=0; the new root shares the kernel
+// window like every other. Returns 0 when memory runs out.
 struct mm *
 mm_copy(struct mm *src)
 {
