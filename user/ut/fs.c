@@ -14,8 +14,8 @@
 #include "user/ut/ut.h"
 
 
-// dst = prefix followed by n in decimal; returns dst.
-static char *
+// dst = prefix followed by n in decimal; returns dst. (Shared: ut.h.)
+char *
 mkname(char *dst, char *prefix, int n)
 {
   char digits[12];

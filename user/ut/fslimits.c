@@ -14,21 +14,6 @@
 #include "user/user.h"
 #include "user/ut/ut.h"
 
-// dst = prefix followed by n in decimal; returns dst.
-static char *
-numname(char *dst, char *prefix, int n)
-{
-  char digits[12];
-  int k = 0;
-  strcpy(dst, prefix);
-  do { digits[k++] = '0' + n % 10; n /= 10; } while(n > 0);
-  char *end = dst + strlen(dst);
-  while(k > 0)
-    *end++ = digits[--k];
-  *end = 0;
-  return dst;
-}
-
 // Wait for n children; return how many did not exit 0.
 static int
 reap(int n)
@@ -82,7 +67,7 @@ static int
 bc_open_file(int i)
 {
   char name[8];
-  return bc_fd = open(numname(name, "bcf", i % BC_FILES), O_RDONLY);
+  return bc_fd = open(mkname(name, "bcf", i % BC_FILES), O_RDONLY);
 }
 
 // Block b of file f says which one it is in its first word.
@@ -103,7 +88,7 @@ bc_writer(int i)
 {
   char name[8];
   for(int round = 0; round < 2; round++){
-    int fd = open(numname(name, "bcw", i), O_CREATE | O_TRUNC | O_RDWR);
+    int fd = open(mkname(name, "bcw", i), O_CREATE | O_TRUNC | O_RDWR);
     if(fd < 0)
       return 3;
     for(int k = 0; k < 4; k++){
@@ -125,7 +110,7 @@ t_bcachestress(void)
   int gate[2];
 
   for(int f = 0; f < BC_FILES; f++){
-    int fd = open(numname(name, "bcf", f), O_CREATE | O_RDWR);
+    int fd = open(mkname(name, "bcf", f), O_CREATE | O_RDWR);
     CHECK(fd >= 0, "create %s failed", name);
     memset(buf, 0, sizeof(buf));
     for(int b = 0; b < BC_BLOCKS; b += sizeof(buf) / BSIZE){
@@ -147,9 +132,9 @@ t_bcachestress(void)
   close(gate[1]);
   int bad = reap(started);
   for(int f = 0; f < BC_FILES; f++)
-    unlink(numname(name, "bcf", f));
+    unlink(mkname(name, "bcf", f));
   for(int i = 0; i < BC_WRITERS; i++)
-    unlink(numname(name, "bcw", i));
+    unlink(mkname(name, "bcw", i));
   CHECK(bad == 0, "%d of %d readers and writers failed", bad, started);
 }
 
@@ -196,7 +181,7 @@ it_holder(int first, int ready[2], int release[2])
   uchar n = 0;
   close(release[1]);
   close(ready[0]);
-  while(first + n < IT_FILES && open(numname(name, "f", first + n), O_RDONLY) >= 0)
+  while(first + n < IT_FILES && open(mkname(name, "f", first + n), O_RDONLY) >= 0)
     n++;
   write(ready[1], &n, 1);
   read(release[0], &n, 1);
@@ -227,7 +212,7 @@ t_itablefull(void)
   int ready[2], release[2];
   CHECK(mkdir("itd") == 0, "mkdir(itd) failed");
   for(int i = 0; i < IT_FILES; i++){
-    int fd = open(numname(name, "itd/f", i), O_CREATE | O_RDWR);
+    int fd = open(mkname(name, "itd/f", i), O_CREATE | O_RDWR);
     CHECK(fd >= 0, "create %s failed", name);
     close(fd);
   }
@@ -270,7 +255,7 @@ t_itablefull(void)
         "table: expected -1 each", created, unlinked);
   CHECK(stat("old", &st) == 0 && st.nlink == 1, "old has nlink %d, expected 1", st.nlink);
   for(int i = 0; i < IT_FILES; i++)
-    CHECK(unlink(numname(name, "f", i)) == 0, "unlink(%s) failed", name);
+    CHECK(unlink(mkname(name, "f", i)) == 0, "unlink(%s) failed", name);
   CHECK(unlink("old") == 0 && unlink("victim") == 0, "cleanup in itd failed");
   CHECK(chdir("..") == 0 && unlink("itd") == 0, "rmdir itd failed");
 }

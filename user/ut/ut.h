@@ -28,6 +28,7 @@ void check_fork_works(char *what);        // fork+exit+wait still work, else FAI
 void expect_killed(void (*fn)(void), char *what);
 char *last_heap_page(void);               // a fresh heap page, unmapped above
 void exec_must_fail(char *path, char **argv, char *what);
+char *mkname(char *dst, char *prefix, int n);   // prefix + n in decimal (ut/fs.c)
 
 // ---- processes: fork, exit, wait, kill, exec (ut/proc.c) ----
 void t_execbadpath(void);
