@@ -23,6 +23,7 @@
 #include "mm.h"
 #include "trap.h"
 #include "exec.h"
+#include "signal.h"
 
 #define NFUTEXQ 64         // buckets; a power of two
 
@@ -89,7 +90,7 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
     t->futex_deadline = 1;
   t->futex_next = q->head;
   q->head = t;
-  while (!t->futex_woken && !killed()) {
+  while (!t->futex_woken && !interrupted()) {
     if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
       break;
     sleep_killable(&t->futex_addr, &q->lock);

@@ -19,6 +19,7 @@
 #include "file.h"
 #include "mm.h"
 #include "kalloc.h"
+#include "signal.h"
 #include "printf.h"
 
 #define PIPE_BYTES 512
@@ -114,7 +115,7 @@ pipewrite(struct pipe *pi, uint64 user_src, int n)
     return -1;
   acquire(&pi->lock);
   while (done < (uint)n) {
-    if (!pi->reader_open || killed()) {
+    if (!pi->reader_open || interrupted()) {
       release(&pi->lock);
       return -1;
     }
@@ -150,7 +151,7 @@ piperead(struct pipe *pi, uint64 user_dst, int n)
     return -1;
   acquire(&pi->lock);
   while (pi->tail == pi->head && pi->writer_open) {
-    if (killed()) {
+    if (interrupted()) {
       release(&pi->lock);
       return -1;
     }
