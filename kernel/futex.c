@@ -63,7 +63,8 @@ count_timed(int delta)
 }
 
 // Sleep while *uaddr == val, until woken, timed out (timeout_ticks > 0) or
-// killed. 0 when woken, -1 otherwise (value differed, bad address, timeout).
+// killed or interrupted by a signal. 0 when woken, -1 otherwise (value
+// differed, bad address, timeout, signal).
 int
 futex_wait(uint64 uaddr, int val, int timeout_ticks)
 {

@@ -504,6 +504,12 @@ t_sigrestart(void)
   r = read(rfd[0], &c, 1);
   CHECK(r == 1 && c == 'x' && hits == 1, "read with SA_RESTART: %d '%c' (handler ran %d), "
         "expected 1 'x'", r, c, hits);
+  // A write that filled the pipe and then was interrupted reports what it
+  // wrote (a restart would write it twice).
+  on(SIGALRM, count_handler, 0, 0);
+  alarm(3);
+  r = write(rfd[1], buf, 2000);
+  CHECK(r > 0 && r < 2000, "write interrupted part way: %d, expected the bytes written", r);
   // sleep and wait are interrupted the same way.
   on(SIGALRM, count_handler, 0, 0);
   alarm(2);
