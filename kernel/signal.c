@@ -318,8 +318,8 @@ send_locked(struct proc *p, struct thread *t, int sig)
   return 0;
 }
 
-// A process has stopped, or a child exited: wake its parent's wait, send
-// the parent SIGCHLD. No locks held.
+// p has stopped: wake its parent's waitpid, send the parent SIGCHLD.
+// No locks held.
 static void
 tell_parent(struct proc *p)
 {
