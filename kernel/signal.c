@@ -511,9 +511,12 @@ push_frame(struct thread *t, int sig, struct sigaction *a)
   f.magic = SIGFRAME_MAGIC;
   memset(&f.info, 0, sizeof(f.info));
   f.info.si_signo = sig;
-  f.info.si_code = SI_KERNEL;
-  if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL)
+  f.info.si_code = SI_USER;
+  if (sig == t->sigfault) {
+    f.info.si_code = SI_KERNEL;
     f.info.si_addr = t->sigfault_addr;
+    t->sigfault = 0;
+  }
 
   uint64 sp = (tf->sp - sizeof(f)) & ~15UL;
   if (tf->sp < sizeof(f) || tf->sp >= MAXVA || copyout(p->mm, sp, &f, sizeof(f)) < 0) {
@@ -597,6 +600,7 @@ sig_fault(int sig, uint64 addr)
       !(t->sigblocked & SIGBIT(sig))) {
     acquire(&t->lock);
     t->sigpending |= SIGBIT(sig);
+    t->sigfault = sig;
     t->sigfault_addr = addr;
     release(&t->lock);
     return 1;
