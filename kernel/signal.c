@@ -212,15 +212,16 @@ discard(struct proc *p, sigset_t set)
   }
 }
 
-// A thread of p that does not block sig, or 0. p->lock held.
+// A thread of p that does not block sig and is not on its way out, or 0.
+// p->lock held.
 static struct thread *
 taker(struct proc *p, int sig)
 {
   for (struct thread *o = p->threads; o; o = o->next_in_proc) {
     acquire(&o->lock);
-    int blocks = (o->sigblocked & SIGBIT(sig)) != 0;
+    int takes = !(o->sigblocked & SIGBIT(sig)) && !o->finishing;
     release(&o->lock);
-    if (!blocks)
+    if (takes)
       return o;
   }
   return 0;
