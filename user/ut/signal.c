@@ -407,8 +407,9 @@ flooder(void *arg)
   return 0;
 }
 
-// Thousands of signals (on more than one hart) land in a loop that keeps
-// 25 registers busy; every one must come back as it was, and tp, gp too.
+// Thousands of signals (on more than one hart: a few hundred on one) land
+// in a loop that keeps 26 registers busy; every one must come back as it
+// was, and tp, gp too.
 void
 t_sigregs(void)
 {
@@ -419,7 +420,7 @@ t_sigregs(void)
   asm volatile("mv %0, tp\n mv %1, gp" : "=r"(tp0), "=r"(gp0));
   pthread_t f = spawn(flooder, (void *)(uint64)gettid());
   int start = uptime(), rounds = 0;
-  while (hits < 3000 && uptime() - start < 100) {
+  while (hits < 3000 && uptime() - start < 300) {
     int bad = register_loop(0x9E3779B97F4A7C15UL + rounds, 20000);
     CHECK(bad == 0, "%d registers changed across %d signals", bad, hits);
     rounds++;
@@ -428,7 +429,9 @@ t_sigregs(void)
   pthread_join(f, 0);
   asm volatile("mv %0, tp\n mv %1, gp" : "=r"(tp1), "=r"(gp1));
   CHECK(tp0 == tp1 && gp0 == gp1, "tp or gp changed across signals");
-  CHECK(hits >= 30, "only %d signals were handled in a second", hits);
+  // Typically 1000-2500 a second with CPUS=3, one every other tick with
+  // CPUS=1; far fewer only on a badly overloaded host.
+  CHECK(hits >= 20, "only %d signals were handled in 3 seconds", hits);
 }
 
 // ---------------------------------------------------------- nested signals
