@@ -535,7 +535,7 @@ push_frame(struct thread *t, int sig, struct sigaction *a)
   set_blocked(t, t->sigblocked | block);
 }
 
-// The last step before every return to user space (usertrap). Dies if
+// The last step before every return to user space (usertrapret). Dies if
 // told to, parks while the process is stopped, takes the default action
 // of pending signals, or sets up one handler frame (the next signal comes
 // on the return from sigreturn). A system call interrupted for a signal

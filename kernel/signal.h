@@ -35,8 +35,8 @@ int    kill(int pid);                   // xv6's kill: sig_send_pid(pid, SIGKILL
 int    interrupted(void);
 int    sig_interrupts(struct thread *t);    // the same test for t (sched.c, t->lock held)
 
-// trap.c: the last step before every return to user space -- dies, stops,
-// or sets up a handler frame, as the pending signals say.
+// trap.c (usertrapret): the last step before every return to user space --
+// dies, stops, or sets up a handler frame, as the pending signals say.
 void   sig_deliver(void);
 // trap.c: a fault raised sig at addr. 1 if a handler will run; 0 if the
 // process must die (the caller says why and kills it).

@@ -196,15 +196,19 @@ usertrap(void)
     die();
   if (intr == INTR_TIMER)
     yield();
-  sig_deliver();    // the one place signals act: die, stop, or enter a handler
   usertrapret();
 }
 
 // Return to user space through uservec.S's userret, on the page table the
-// hart already has: the scheduler (or exec) loaded this thread's mm.
+// hart already has: the scheduler (or exec) loaded this thread's mm. Every
+// way back to user mode -- after a trap, or a new thread's first -- comes
+// here, so this is where signals act (signal.c): die, stop, or enter a
+// handler instead of the interrupted code.
 void
 usertrapret(void)
 {
+  sig_deliver();
+
   struct thread *t = mythread();
   struct trapframe *tf = t->trapframe;
 
