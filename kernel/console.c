@@ -3,7 +3,8 @@
 //
 // Input typed at the UART arrives one byte at a time in consoleintr(), is
 // echoed, edited (backspace, ^U) and collected in a 128-byte circular
-// buffer; read() gets it a line at a time. Locking: cons.lock protects the
+// buffer; read() gets it a line at a time. A line too long for the buffer
+// is discarded with a message (add_char). Locking: cons.lock protects the
 // buffer and its three indices. Invariant: rd <= commit <= edit <= rd + INBUF;
 // bytes in [rd, commit) are finished lines (or a ^D) that readers may take,
 // bytes in [commit, edit) are the line still being typed and may be erased.
@@ -31,6 +32,7 @@ static struct {
   uint rd;        // next byte read() returns
   uint commit;    // end of the finished lines
   uint edit;      // end of everything typed
+  int discarding; // the line being typed did not fit: drop it up to its end
 } cons;
 
 // Kernel output: spin the byte out, drawing an erase as back-space-back.
@@ -58,20 +60,46 @@ erase_one(void)
   return cons.buf[cons.edit % INBUF];
 }
 
-// Take a typed character into the line being edited; a newline or ^D,
-// or a full buffer, hands everything typed so far to readers.
+// Say so once when a line is discarded for want of room.
+static void
+say_discarded(void)
+{
+  static const char msg[] = "\nconsole: line too long for the 128-byte input buffer: discarded\n";
+  for (const char *m = msg; *m; m++)
+    consputc(*m);
+}
+
+// Take a typed character into the line being edited; a newline or ^D hands
+// everything typed so far to readers. A character is taken only if the
+// ring keeps room for the newline that must end its line. When it does not
+// (the line is too long, or earlier lines nobody has read yet fill the
+// ring), the whole line is discarded: one message, no echo until the line
+// ends, and then readers get only its newline -- an empty line, so the
+// shell prompts again instead of running half a command.
 static void
 add_char(int c)
 {
   if (c == '\r')
     c = '\n';
+  int ends_line = (c == '\n' || c == CTRL('D'));
+  if (cons.discarding) {
+    if (!ends_line)
+      return;
+    cons.discarding = 0;
+    c = '\n';            // a ^D here would read as end of file: not what was meant
+  } else if (!ends_line && cons.edit - cons.rd >= INBUF - 1) {
+    cons.edit = cons.commit;
+    cons.discarding = 1;
+    say_discarded();
+    return;
+  }
   if (cons.edit - cons.rd >= INBUF)
-    return;               // full: drop until a reader makes room
+    return;               // full of unread lines: nowhere even for a newline
   if (c != CTRL('D'))
     consputc(c);
   cons.buf[cons.edit % INBUF] = c;
   cons.edit++;
-  if (c == '\n' || c == CTRL('D') || cons.edit - cons.rd == INBUF) {
+  if (ends_line) {
     cons.commit = cons.edit;
     wakeup(&cons.rd);
   }

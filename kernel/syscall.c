@@ -79,6 +79,10 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_procinfo] = sys_procinfo,
   [SYS_meminfo] = sys_meminfo,   [SYS_poweroff] = sys_poweroff,
   [SYS_hartstat] = sys_hartstat,
+  [SYS_setpgid] = sys_setpgid,
+  [SYS_getpgid] = sys_getpgid,
+  [SYS_tcsetpgrp] = sys_tcsetpgrp,
+  [SYS_tcgetpgrp] = sys_tcgetpgrp,
 };
 
 void

@@ -36,5 +36,9 @@
 #define SYS_meminfo     30
 #define SYS_poweroff    31
 #define SYS_hartstat    32
+#define SYS_setpgid     42
+#define SYS_getpgid     43
+#define SYS_tcsetpgrp   44
+#define SYS_tcgetpgrp   45
 
 #endif

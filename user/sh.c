@@ -41,10 +41,13 @@ struct token {
 static struct token tokens[MAX_TOKENS];
 static char arena[LINE_MAX * 2];
 
+// Spaces, tabs, newlines -- and every other control character: a ^L (form
+// feed) typed at the prompt is not a command, and no program is named
+// with one.
 static int
 is_blank(char c)
 {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v';
+  return c == ' ' || (c != '\0' && (uchar)c < ' ') || c == 0x7f;
 }
 
 static int

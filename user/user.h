@@ -54,6 +54,11 @@ int procinfo(struct procinfo *, int max);
 int meminfo(struct meminfo *);
 int hartstat(struct hartstat *, int max);
 int poweroff(int status);
+// weft: process groups and the console's foreground group (docs/jobs.md).
+int setpgid(int pid, int pgid);
+int getpgid(int pid);
+int tcsetpgrp(int pgid);
+int tcgetpgrp(void);
 
 // ---- library (ulib.c, printf.c, umalloc.c) ----
 // Strings and memory.
