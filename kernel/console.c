@@ -4,8 +4,10 @@
 // Input typed at the UART arrives one byte at a time in consoleintr(), is
 // echoed, edited (backspace, ^U) and collected in a 128-byte circular
 // buffer; read() gets it a line at a time. A line too long for the buffer
-// is discarded with a message (add_char). Locking: cons.lock protects the
-// buffer and its three indices. Invariant: rd <= commit <= edit <= rd + INBUF;
+// is discarded with a message (add_char). ^C and ^Z signal the foreground
+// process group (pgrp.c); any process may read, in the foreground or not.
+// Locking: cons.lock protects the buffer, its three indices and the
+// discarding flag. Invariant: rd <= commit <= edit <= rd + INBUF;
 // bytes in [rd, commit) are finished lines (or a ^D) that readers may take,
 // bytes in [commit, edit) are the line still being typed and may be erased.
 
@@ -20,6 +22,8 @@
 #include "mm.h"
 #include "dev.h"
 #include "printf.h"
+#include "signal.h"
+#include "pgrp.h"
 
 #define INBUF 128
 #define CTRL(x) ((x) - '@')
@@ -110,11 +114,23 @@ void
 consoleintr(int c)
 {
   int dump = 0;
+  int sig = 0;
 
   acquire(&cons.lock);
   switch (c) {
   case CTRL('P'):
     dump = 1;
+    break;
+  case CTRL('C'):
+  case CTRL('Z'):
+    // As a terminal does: drop the line being typed, show the key, start
+    // a new line, and signal the foreground job (pgrp.c).
+    cons.edit = cons.commit;
+    cons.discarding = 0;
+    consputc('^');
+    consputc(c + '@');
+    consputc('\n');
+    sig = (c == CTRL('C')) ? SIGINT : SIGTSTP;
     break;
   case CTRL('U'):
     // Erase back to the start of the line being typed.
@@ -133,9 +149,11 @@ consoleintr(int c)
   }
   release(&cons.lock);
 
-  // procdump takes process locks and prints a lot: not under cons.lock.
+  // procdump and signals take process locks: not under cons.lock.
   if (dump)
     procdump();
+  if (sig)
+    pgrp_signal_foreground(sig);
 }
 
 // Copy up to max bytes of committed input into out, stopping after a
@@ -168,8 +186,10 @@ take_input(char *out, int max, int so_far, int *line_done)
 }
 
 // read() on the console: blocks until a whole line (or ^D) is typed.
-// Returns the byte count, 0 at end of file, -1 if killed or on a bad
-// destination address. Input that could not be copied out is given back
+// Returns the byte count, 0 at end of file, -1 on a bad destination
+// address or when a signal or a kill interrupts the wait (signal.h's
+// interrupted(): the call is restarted unless a handler runs without
+// SA_RESTART -- how a shell's ^C handler gets its prompt back). Input that could not be copied out is given back
 // for the next read, unless another reader has taken input meanwhile.
 static int
 consoleread(int user_dst, uint64 dst, int n)
@@ -180,9 +200,9 @@ consoleread(int user_dst, uint64 dst, int n)
   while (n > 0) {
     acquire(&cons.lock);
     while (cons.rd == cons.commit) {
-      if (killed()) {
+      if (interrupted()) {
         release(&cons.lock);
-        return -1;
+        return total > 0 ? total : -1;
       }
       sleep_killable(&cons.rd, &cons.lock);
     }

@@ -29,6 +29,7 @@
 #include "proc.h"
 #include "sysarg.h"
 #include "sysnums.h"
+#include "signal.h"
 #include "pgrp.h"
 
 static int fg_pgid;
@@ -150,4 +151,34 @@ uint64
 sys_tcgetpgrp(void)
 {
   return __atomic_load_n(&fg_pgid, __ATOMIC_ACQUIRE);
+}
+
+// ---- signals to a whole group -------------------------------------------------
+
+// Members are picked by pid under their lock and signalled by pid
+// (sig_send_pid looks the pid up again), so a slot freed and reused between
+// the two steps is never signalled by mistake. A member's child forked
+// while this loop runs may miss the signal, as with any one-pass walk.
+int
+sig_send_pgrp(int pgid, int sig)
+{
+  int r = -1;
+  if (pgid <= 0)
+    return -1;
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    acquire(&p->lock);
+    int pid = (p->pgid == pgid && p->state == PS_ALIVE) ? p->pid : 0;
+    release(&p->lock);
+    if (pid && sig_send_pid(pid, sig) == 0)
+      r = 0;
+  }
+  return r;
+}
+
+void
+pgrp_signal_foreground(int sig)
+{
+  int pgid = __atomic_load_n(&fg_pgid, __ATOMIC_ACQUIRE);
+  if (pgid > 0)
+    sig_send_pgrp(pgid, sig);
 }

@@ -90,6 +90,18 @@ def test_ctrl_c_ends_the_foreground_job_and_the_shell_stays(sh):
     no_spin_left(sh)
 
 
+def test_ctrl_c_reaches_every_process_of_a_pipeline(sh):
+    before = shell_pid(sh)
+    sh.sendline("spin | spin | spin")
+    for _ in range(3):
+        sh.expect(r"spin: pid \d+ pgid \d+", 15, what="each spin of the pipeline starting")
+    sh.send("\x03")
+    until_prompt(sh, 15, "the prompt after ^C at a pipeline")
+    no_spin_left(sh)
+    # The pipeline's helper shells (named sh) are gone too: one sh is left.
+    assert shell_pid(sh) == before
+
+
 def test_ctrl_c_at_the_prompt_drops_the_line(sh):
     before = shell_pid(sh)
     sh.send("echo typed")

@@ -59,6 +59,7 @@ int setpgid(int pid, int pgid);
 int getpgid(int pid);
 int tcsetpgrp(int pgid);
 int tcgetpgrp(void);
+int killpg(int pgid, int sig);     // library (ulib.c): sig to each member
 
 // ---- library (ulib.c, printf.c, umalloc.c) ----
 // Strings and memory.

@@ -1,11 +1,14 @@
 // ut/pgrp.c: usertests on process groups and the console's foreground
 // group (kernel/pgrp.c, docs/jobs.md): who may move whom into which group,
-// what tcsetpgrp accepts, and group-wide signals reaching every member.
+// what tcsetpgrp accepts, and a whole group stopped, continued and killed
+// while a process outside it runs on.
 // Each test runs in a child of the runner and may move that child into a
 // group of its own; it reaps every child it forks and puts the console's
 // foreground group back as it found it.
 #include "kernel/types.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
+#include "user/signal.h"
 #include "user/ut/ut.h"
 
 #define NO_SUCH_ID 999999     // ids count up from 1: none is this large
@@ -126,4 +129,84 @@ t_pgrptc(void)
 
   if (old > 0)
     CHECK(tcsetpgrp(old) == 0, "could not give the foreground back to group %d", old);
+}
+
+// ---- a whole group stopped, continued and killed (killpg, waitpid) ---------
+
+#define NMEMBERS 3
+
+// Count for ever in a shared page, so the parent can see who runs.
+static void __attribute__((noreturn))
+count_forever(volatile uint64 *counter)
+{
+  for (;;)
+    (*counter)++;
+}
+
+// Wait until every counter in c[0..n) has moved past its value in before[].
+static int
+all_moving(volatile uint64 *c, uint64 *before, int n)
+{
+  for (int t = 0; t < 300; t++) {
+    int moved = 0;
+    for (int i = 0; i < n; i++)
+      moved += (c[i] != before[i]);
+    if (moved == n)
+      return 1;
+    sleep(1);
+  }
+  return 0;
+}
+
+void
+t_pgrpstop(void)
+{
+  volatile uint64 *c = mmap(0, PGSIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  CHECK(c != MAP_FAILED, "mmap of a shared page failed");
+  int pid[NMEMBERS + 1];
+  // Members 0..NMEMBERS-1 form a group led by the first; the last child
+  // stays outside it and must not notice anything.
+  for (int i = 0; i <= NMEMBERS; i++) {
+    pid[i] = fork();
+    CHECK(pid[i] >= 0, "fork failed");
+    if (pid[i] == 0)
+      count_forever(&c[i]);
+    if (i < NMEMBERS)
+      CHECK(setpgid(pid[i], pid[0]) == 0, "setpgid(member %d, %d) failed", i, pid[0]);
+  }
+  int g = pid[0];
+  uint64 before[NMEMBERS + 1];
+  memset(before, 0, sizeof(before));
+  CHECK(all_moving(c, before, NMEMBERS + 1), "the children never started counting");
+
+  CHECK(killpg(g, SIGSTOP) == 0, "killpg(%d, SIGSTOP) failed", g);
+  for (int i = 0; i < NMEMBERS; i++) {
+    int st = 0;
+    CHECK(waitpid(pid[i], &st, WUNTRACED) == pid[i], "waitpid(member %d, WUNTRACED) failed", i);
+    CHECK(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
+          "member %d: status 0x%x, expected stopped by SIGSTOP", i, st);
+  }
+  for (int i = 0; i <= NMEMBERS; i++)
+    before[i] = c[i];
+  sleep(10);
+  for (int i = 0; i < NMEMBERS; i++)
+    CHECK(c[i] == before[i], "member %d went on counting while stopped", i);
+  CHECK(c[NMEMBERS] != before[NMEMBERS], "the child outside the group stopped too");
+
+  CHECK(killpg(g, SIGCONT) == 0, "killpg(%d, SIGCONT) failed", g);
+  for (int i = 0; i < NMEMBERS; i++)
+    before[i] = c[i];
+  CHECK(all_moving(c, before, NMEMBERS), "a member did not go on after SIGCONT");
+
+  CHECK(killpg(g, SIGKILL) == 0, "killpg(%d, SIGKILL) failed", g);
+  for (int i = 0; i < NMEMBERS; i++) {
+    int st = 0;
+    CHECK(waitpid(pid[i], &st, 0) == pid[i], "member %d was not reaped", i);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+          "member %d: status 0x%x, expected killed by SIGKILL", i, st);
+  }
+  CHECK(killpg(g, SIGKILL) == -1, "killpg of a group with no process left succeeded");
+  CHECK(sigsend(pid[NMEMBERS], SIGKILL) == 0, "the outsider is gone");
+  CHECK(waitpid(pid[NMEMBERS], 0, 0) == pid[NMEMBERS], "the outsider was not reaped");
+  munmap((void *)c, PGSIZE);
 }
