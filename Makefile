@@ -72,7 +72,7 @@ $(K)/kernel: $(KOBJS) $(K)/kernel.ld
 	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $(K)/kernel.sym
 
 # ---- user ------------------------------------------------------------------
-ULIBSRC := ulib printf umalloc $(basename $(notdir $(wildcard $(U)/pthread.c)))
+ULIBSRC := ulib printf umalloc signal $(basename $(notdir $(wildcard $(U)/pthread.c)))
 ULIB := $(addprefix $(U)/,$(addsuffix .o,$(ULIBSRC))) $(U)/usys.o
 UPROGS := $(addprefix $(U)/_,$(filter-out $(ULIBSRC),$(basename $(notdir $(wildcard $(U)/*.c)))))
 

@@ -1,5 +1,5 @@
 // sysnums.h: the kernel functions behind each system call number, one
-// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, pgrp.c.
+// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, signal.c, pgrp.c.
 #ifndef WEFT_SYSNUMS_H
 #define WEFT_SYSNUMS_H
 
@@ -25,6 +25,17 @@ uint64 sys_hartstat(void);
 uint64 sys_mmap(void);
 uint64 sys_munmap(void);
 uint64 sys_mprotect(void);
+
+// signal.c: signals, alarm, waitpid
+uint64 sys_sigaction(void);
+uint64 sys_sigprocmask(void);
+uint64 sys_sigpending(void);
+uint64 sys_sigsuspend(void);
+uint64 sys_sigsend(void);
+uint64 sys_tgkill(void);
+uint64 sys_sigreturn(void);
+uint64 sys_alarm(void);
+uint64 sys_waitpid(void);
 
 // exec.c
 uint64 sys_exec(void);

@@ -162,6 +162,15 @@ static struct test tests[] = {
   { "sparsefork", t_sparsefork, 1, 1 }, { "munmaprace", t_munmaprace, 1, 1 },
   { "sbrkrace", t_sbrkrace, 1, 1 },     { "threadstacks", t_threadstacks, 1, 1 },
   { "mmapstack", t_mmapstack, 1, 1 },
+  { "sighandler", t_sighandler, 1, 1 }, { "sigignore", t_sigignore, 1, 1 },
+  { "sigdefault", t_sigdefault, 1, 1 }, { "sigkillblocked", t_sigkillblocked, 1, 1 },
+  { "sigthreadmask", t_sigthreadmask, 1, 1 }, { "sigregs", t_sigregs, 1, 1 },
+  { "signested", t_signested, 1, 1 },   { "sigrestart", t_sigrestart, 1, 1 },
+  { "sigsuspend", t_sigsuspend, 1, 1 }, { "sigpending", t_sigpending, 1, 1 },
+  { "sigalarm", t_sigalarm, 1, 1 },     { "sigchld", t_sigchld, 1, 1 },
+  { "sigstop", t_sigstop, 1, 1 },       { "sigclone", t_sigclone, 1, 1 },
+  { "sigexec", t_sigexec, 1, 1 },       { "sigfault", t_sigfault, 1, 1 },
+  { "sigbadframe", t_sigbadframe, 1, 1 }, { "sigbadptr", t_sigbadptr, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
