@@ -4,7 +4,7 @@
 ^Z stops the job, `jobs` lists it, `fg` and `bg` resume it; `kill -NAME`
 signals a job; ^L at the prompt is ignored; a line too long for the
 console's buffer is discarded with a message (docs/jobs.md,
-docs/devices.md). `spin N` computes for N ticks, then prints "spin: done".
+docs/devices.md); and the class demo sigdemo. `spin N` computes for N ticks, then prints "spin: done".
 All tests share the module's booted machine (fixture sh); each leaves no job
 behind.
 """
@@ -156,3 +156,10 @@ def test_kill_by_signal_name_and_kill_l(sh):
     sh.run("kill -KILL %s" % pid)
     no_spin_left(sh)
     assert "no such signal" in sh.run("kill -NOSUCH %s" % pid)
+
+
+def test_sigdemo_runs_as_described(sh):
+    # sigdemo's first function is a signal handler: it must not be linked at
+    # address 0, which reads as SIG_DFL (ulib.c puts _start there).
+    out = sh.run("sigdemo", timeout=60)
+    assert "sigdemo: everything as described" in out, "sigdemo:\n" + out

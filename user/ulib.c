@@ -16,8 +16,10 @@ extern int main(int, char**);
 // that defines them sees a null address and the call is skipped.
 extern void __tls_setup(void) __attribute__((weak));
 
-// exec() enters here with argc in a0 and argv in a1.
-void
+// exec() enters here with argc in a0 and argv in a1. _start sits at
+// address 0 (section .text.start comes first in user.ld), so no function
+// of the program can: a signal handler at 0 would read as SIG_DFL.
+__attribute__((section(".text.start"))) void
 _start(int argc, char **argv)
 {
   // ---- TLS setup goes here, before any user code runs ----
