@@ -10,7 +10,7 @@
 //
 // Locking, always taken in this order:
 //   wait_lock  -- every proc's parent pointer; wait() sleeps on it
-//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, threads,
+//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, pgid, threads,
 //                 termsig and the signal state (signal.c)
 //   t->lock    -- a thread's state (thread.h)
 // Invariant: an ALIVE proc has nthreads >= 1. The last of its threads to
@@ -40,7 +40,7 @@
 
 struct proc procs[NPROC];
 struct proc *initproc;
-static struct spinlock wait_lock;
+struct spinlock wait_lock;
 
 void
 procinit(void)
@@ -72,6 +72,7 @@ proc_alloc(void)
       p->exiting = 0;
       p->stopper = 0;
       p->xstate = 0;
+      p->pgid = p->pid;     // its own group until clone copies the parent's
       p->threads = 0;
       p->nthreads = 0;
       p->mm = 0;
@@ -131,6 +132,7 @@ proc_free(struct proc *p)
   p->exiting = 0;
   p->stopper = 0;
   p->xstate = 0;
+  p->pgid = 0;
 }
 
 // ---- clone: one share-or-copy step per resource ---------------------------
@@ -255,6 +257,7 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
         copy_fs(flags, p, np) < 0 || copy_sighand(flags, p, np) < 0)
       goto fail_proc;
     safestrcpy(np->name, p->name, sizeof(np->name));
+    np->pgid = p->pgid;
   }
 
   // A new process's first thread has tid == pid; a thread gets a new id.

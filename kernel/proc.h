@@ -27,6 +27,7 @@ struct proc {
   struct thread *stopper;   // thread stopping all the others (exit, exec): no new threads
   int kernel;               // the kernel's own process (kthreads): cannot be killed
   int xstate;               // exit status for the parent's wait()
+  int pgid;                 // process group (pgrp.c): inherited by clone, set by setpgid
   struct thread *threads;   // list of its live threads (thread.next_in_proc)
   int nthreads;             // length of that list
   int termsig;              // the signal that killed it, 0 if none (waitpid)
@@ -53,6 +54,8 @@ struct proc {
 
 extern struct proc procs[NPROC];
 extern struct proc *initproc;   // pid 1: reaps orphans, cannot be killed
+
+extern struct spinlock wait_lock;   // guards every proc's parent (proc.c)
 
 void   procinit(void);
 struct proc *proc_alloc(void);                       // EMBRYO proc, new pid, or 0

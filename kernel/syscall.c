@@ -88,6 +88,10 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_sigreturn] = sys_sigreturn,
   [SYS_alarm] = sys_alarm,
   [SYS_waitpid] = sys_waitpid,
+  [SYS_setpgid] = sys_setpgid,
+  [SYS_getpgid] = sys_getpgid,
+  [SYS_tcsetpgrp] = sys_tcsetpgrp,
+  [SYS_tcgetpgrp] = sys_tcgetpgrp,
 };
 
 void

@@ -45,5 +45,9 @@
 #define SYS_sigreturn   39
 #define SYS_alarm       40
 #define SYS_waitpid     41
+#define SYS_setpgid     42
+#define SYS_getpgid     43
+#define SYS_tcsetpgrp   44
+#define SYS_tcgetpgrp   45
 
 #endif

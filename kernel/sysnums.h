@@ -1,5 +1,5 @@
 // sysnums.h: the kernel functions behind each system call number, one
-// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, signal.c.
+// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, signal.c, pgrp.c.
 #ifndef WEFT_SYSNUMS_H
 #define WEFT_SYSNUMS_H
 
@@ -53,5 +53,11 @@ uint64 sys_mknod(void);
 uint64 sys_unlink(void);
 uint64 sys_link(void);
 uint64 sys_mkdir(void);
+
+// pgrp.c: process groups and the console's foreground group
+uint64 sys_setpgid(void);
+uint64 sys_getpgid(void);
+uint64 sys_tcsetpgrp(void);
+uint64 sys_tcgetpgrp(void);
 
 #endif

@@ -65,6 +65,12 @@ int tgkill(int pid, int tid, int sig);
 int sigreturn(void);
 int alarm(int ticks);
 int waitpid(int pid, int *status, int options);
+// weft: process groups and the console's foreground group (docs/jobs.md).
+int setpgid(int pid, int pgid);
+int getpgid(int pid);
+int tcsetpgrp(int pgid);
+int tcgetpgrp(void);
+int killpg(int pgid, int sig);     // library (ulib.c): sig to each member
 
 // ---- library (ulib.c, printf.c, umalloc.c) ----
 // Strings and memory.

@@ -138,6 +138,8 @@ static struct test tests[] = {
   { "bcachestress", t_bcachestress, 1, 0 }, { "rmdircreate", t_rmdircreate, 1, 0 },
   { "itablefull", t_itablefull, 1, 0 }, { "consolebad", t_consolebad, 1, 0 },
   { "outofmemory", t_outofmemory, 1, 1 },
+  { "pgrpset", t_pgrpset, 1, 1 },       { "pgrptc", t_pgrptc, 1, 1 },
+  { "pgrpstop", t_pgrpstop, 1, 1 },
   { "cowbig", t_cowbig, 1, 1 },         { "cowoverlap", t_cowoverlap, 1, 1 },
   { "cowisolation", t_cowisolation, 1, 1 }, { "cowpipe", t_cowpipe, 1, 1 },
   { "cowtext", t_cowtext, 1, 1 },       { "cowoom", t_cowoom, 1, 1 },

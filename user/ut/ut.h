@@ -49,6 +49,11 @@ void t_forkmem(void);
 void t_manyforks(void);
 void t_outofmemory(void);
 
+// ---- process groups and the console's foreground group (ut/pgrp.c) ----
+void t_pgrpset(void);
+void t_pgrptc(void);
+void t_pgrpstop(void);
+
 // ---- memory: bad pointers, sbrk, faults (ut/mem.c) ----
 void t_copyin(void);
 void t_copyout(void);
