@@ -9,7 +9,8 @@
 //
 // Reading order: handler tables; sending (sig_post is the one place a
 // signal is recorded); delivery (sig_deliver, on every return to user
-// space; handler frames and sigreturn); alarms; the system calls.
+// space; handler frames and sigreturn); sigaction. The other signal system
+// calls and the alarm clock are in syssig.c.
 //
 // Sending acts at once for what cannot wait: SIGKILL kills (proc_kill),
 // SIGSTOP stops, SIGCONT continues, and a signal the process ignores is
@@ -17,7 +18,7 @@
 // not block it returns to user space (a sleeping one is woken, a running
 // one on another hart gets an IPI).
 //
-// Locking, in this order: alarm_lock -> p->lock -> sh->lock -> t->lock.
+// Locking, in this order: alarm_lock (syssig.c) -> p->lock -> sh->lock -> t->lock.
 //   p->lock  -- p->sigpending, stopped, nstopped, stopsig, termsig
 //   t->lock  -- t->sigpending, and t->sigblocked for other threads (a thread
 //               writes its own mask under t->lock and reads it without)
@@ -352,9 +353,8 @@ sig_send_thread(struct thread *t, int sig)
   return r;
 }
 
-// Send sig to process pid, or to its thread tid (tid > 0).
-static int
-send_to(int pid, int tid, int sig)
+int
+sig_send_tid(int pid, int tid, int sig)
 {
   if (pid <= 0 || sig < 0 || sig >= NSIG)
     return -1;
@@ -382,7 +382,7 @@ send_to(int pid, int tid, int sig)
 int
 sig_send_pid(int pid, int sig)
 {
-  return send_to(pid, 0, sig);
+  return sig_send_tid(pid, 0, sig);
 }
 
 int
@@ -448,8 +448,8 @@ dequeue(struct thread *t)
   return sig;
 }
 
-static void
-set_blocked(struct thread *t, sigset_t mask)
+void
+sig_setmask(struct thread *t, sigset_t mask)
 {
   acquire(&t->lock);
   t->sigblocked = mask & ALLSIGS & ~UNBLOCKABLE;
@@ -532,7 +532,7 @@ push_frame(struct thread *t, int sig, struct sigaction *a)
   tf->a1 = sp + __builtin_offsetof(struct sigframe, info);
   tf->a2 = sp;
   sigset_t block = a->sa_mask | ((a->sa_flags & SA_NODEFER) ? 0 : SIGBIT(sig));
-  set_blocked(t, t->sigblocked | block);
+  sig_setmask(t, t->sigblocked | block);
 }
 
 // The last step before every return to user space (usertrapret). Dies if
@@ -584,7 +584,7 @@ sig_deliver(void)
     restart_syscall(t);
   if (t->sigsaved_valid) {     // sigsuspend, and no handler ran after all
     t->sigsaved_valid = 0;
-    set_blocked(t, t->sigsaved);
+    sig_setmask(t, t->sigsaved);
   }
 }
 
@@ -621,92 +621,7 @@ sig_wait_status(struct proc *p)
   return (p->xstate & 0xff) << 8;
 }
 
-// ---- alarms --------------------------------------------------------------------------
-
-// Processes with an alarm set, in no order; soonest is the earliest
-// deadline (0: none), so a tick with nothing due costs one comparison.
-static struct spinlock alarm_lock = { 0, "alarm", 0 };
-static struct proc *alarms;
-static uint soonest;
-
-static void
-alarm_unlink(struct proc *p)
-{
-  struct proc **pp = &alarms;
-  while (*pp && *pp != p)
-    pp = &(*pp)->alarm_next;
-  if (*pp)
-    *pp = p->alarm_next;
-  p->alarm_next = 0;
-  p->alarm_at = 0;
-}
-
-static void
-alarm_recompute(void)
-{
-  uint best = 0;
-  for (struct proc *q = alarms; q; q = q->alarm_next)
-    if (best == 0 || (int)(q->alarm_at - best) < 0)
-      best = q->alarm_at;
-  __atomic_store_n(&soonest, best, __ATOMIC_RELEASE);
-}
-
-// alarm(n): SIGALRM to p in n ticks (0 cancels). Returns the ticks that
-// were left of the previous alarm, 0 if none.
-static int
-alarm_set(struct proc *p, int n)
-{
-  acquire(&alarm_lock);
-  uint now = ticks;
-  int left = 0;
-  if (p->alarm_at) {
-    left = (int)(p->alarm_at - now);
-    if (left < 1)
-      left = 1;
-    alarm_unlink(p);
-  }
-  if (n > 0) {
-    p->alarm_at = (now + n) ? now + n : 1;    // 0 means "none"
-    p->alarm_next = alarms;
-    alarms = p;
-  }
-  alarm_recompute();
-  release(&alarm_lock);
-  return left;
-}
-
-void
-alarm_cancel(struct proc *p)
-{
-  acquire(&alarm_lock);
-  if (p->alarm_at) {
-    alarm_unlink(p);
-    alarm_recompute();
-  }
-  release(&alarm_lock);
-}
-
-void
-alarm_tick(uint now)
-{
-  uint s = __atomic_load_n(&soonest, __ATOMIC_ACQUIRE);
-  if (s == 0 || (int)(now - s) < 0)
-    return;
-  acquire(&alarm_lock);
-  struct proc *p = alarms;
-  while (p) {
-    struct proc *next = p->alarm_next;
-    if ((int)(now - p->alarm_at) >= 0) {
-      alarm_unlink(p);
-      sig_send_proc(p, SIGALRM);
-    }
-    p = next;
-  }
-  alarm_recompute();
-  release(&alarm_lock);
-}
-
-// ---- system calls ----------------------------------------------------------------------
+// ---- sigaction and sigreturn ----------------------------------------------------------
 
 static int
 valid_sig(int sig)
@@ -755,93 +670,6 @@ sys_sigaction(void)
   return 0;
 }
 
-// sigprocmask(how, set, old): the calling thread's mask.
-uint64
-sys_sigprocmask(void)
-{
-  int how;
-  uint64 uset, uold;
-  sigset_t set = 0;
-  struct thread *t = mythread();
-  struct mm *mm = t->proc->mm;
-  argint(0, &how);
-  argaddr(1, &uset);
-  argaddr(2, &uold);
-  if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-    return -1;
-  if (uset && copyin(mm, &set, uset, sizeof(set)) < 0)
-    return -1;
-  sigset_t old = t->sigblocked;
-  if (uold && copyout(mm, uold, &old, sizeof(old)) < 0)
-    return -1;
-  if (uset) {
-    sigset_t now = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
-    set_blocked(t, now);
-  }
-  return 0;
-}
-
-// sigpending(set): the signals pending for the caller that it blocks.
-uint64
-sys_sigpending(void)
-{
-  uint64 uset;
-  struct thread *t = mythread();
-  argaddr(0, &uset);
-  sigset_t pend = (__atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) |
-                   __atomic_load_n(&t->proc->sigpending, __ATOMIC_ACQUIRE)) & t->sigblocked;
-  return copyout(t->proc->mm, uset, &pend, sizeof(pend)) < 0 ? -1 : 0;
-}
-
-// sigsuspend(mask): wait with mask as the mask until a signal is taken;
-// always -1. The handler's frame restores the mask we had before.
-uint64
-sys_sigsuspend(void)
-{
-  uint64 umask;
-  sigset_t mask;
-  struct thread *t = mythread();
-  struct proc *p = t->proc;
-  argaddr(0, &umask);
-  if (copyin(p->mm, &mask, umask, sizeof(mask)) < 0)
-    return -1;
-  t->sigsaved = t->sigblocked;
-  t->sigsaved_valid = 1;
-  set_blocked(t, mask);
-  acquire(&p->lock);
-  while (!killed() && !sig_interrupts(t))
-    sleep_killable(&t->sigsaved, &p->lock);
-  release(&p->lock);
-  // Woken only by a stop: no handler will run, so sig_deliver restarts
-  // the call once the process continues (as Linux does).
-  acquire(&t->lock);
-  if (!((t->sigpending | p->sigpending) & ~t->sigblocked))
-    t->sys_intr = 1;
-  release(&t->lock);
-  return -1;
-}
-
-// sigsend(pid, sig): Linux's kill(pid, sig).
-uint64
-sys_sigsend(void)
-{
-  int pid, sig;
-  argint(0, &pid);
-  argint(1, &sig);
-  return sig_send_pid(pid, sig);
-}
-
-// tgkill(pid, tid, sig): sig to thread tid of process pid.
-uint64
-sys_tgkill(void)
-{
-  int pid, tid, sig;
-  argint(0, &pid);
-  argint(1, &tid);
-  argint(2, &sig);
-  return tid <= 0 ? -1 : send_to(pid, tid, sig);
-}
-
 // sigreturn(): the handler is done. Restore the registers and mask saved in
 // the frame at sp -- nothing else. A frame that cannot be read or was not
 // made by us kills the process.
@@ -864,29 +692,6 @@ sys_sigreturn(void)
     return -1;
   }
   memmove(tf, f.regs, sizeof(f.regs));
-  set_blocked(t, f.mask);
+  sig_setmask(t, f.mask);
   return tf->a0;           // syscall() puts the result in a0: keep the restored one
-}
-
-// alarm(ticks)
-uint64
-sys_alarm(void)
-{
-  int n;
-  argint(0, &n);
-  if (n < 0)
-    return -1;
-  return alarm_set(myproc(), n);
-}
-
-// waitpid(pid, status, options)
-uint64
-sys_waitpid(void)
-{
-  int pid, options;
-  uint64 status;
-  argint(0, &pid);
-  argaddr(1, &status);
-  argint(2, &options);
-  return waitpid(pid, status, options);
 }

@@ -1,5 +1,6 @@
-// signal.h: signals (signal.c) -- handler tables, sending, delivery on the
-// way back to user space, alarms. docs/signals.md tells the whole story.
+// signal.h: signals (signal.c; the simpler system calls and the alarm clock
+// in syssig.c) -- handler tables, sending, delivery on the way back to user
+// space, alarms. docs/signals.md tells the whole story.
 #ifndef WEFT_SIGNAL_H
 #define WEFT_SIGNAL_H
 
@@ -17,7 +18,7 @@ struct sighand *sighand_share(struct sighand *sh);   // reference +1
 struct sighand *sighand_copy(struct sighand *sh);    // a private copy, or 0
 void   sighand_put(struct sighand *sh);
 void   sig_exec(struct proc *p);        // exec: own table, caught handlers back to SIG_DFL
-void   alarm_cancel(struct proc *p);    // the process is going away
+void   alarm_cancel(struct proc *p);    // the process is going away (syssig.c)
 
 // Sending. Callers hold no locks. 0, or -1 for a bad signal number or a
 // process that cannot take it (not alive, the kernel's, init for KILL/STOP).
@@ -25,6 +26,7 @@ void   alarm_cancel(struct proc *p);    // the process is going away
 int    sig_send_proc(struct proc *p, int sig);       // process-directed
 int    sig_send_thread(struct thread *t, int sig);   // thread-directed
 int    sig_send_pid(int pid, int sig);               // sigsend(pid, sig)
+int    sig_send_tid(int pid, int tid, int sig);      // tgkill: thread tid of pid (tid 0: the process)
 int    kill(int pid);                   // xv6's kill: sig_send_pid(pid, SIGKILL)
 
 // Every interruptible wait loop (pipe, wait, futex, sleep, console,
@@ -35,13 +37,17 @@ int    kill(int pid);                   // xv6's kill: sig_send_pid(pid, SIGKILL
 int    interrupted(void);
 int    sig_interrupts(struct thread *t);    // the same test for t (sched.c, t->lock held)
 
+// The calling thread t's new blocked mask (SIGKILL and SIGSTOP stay unblocked).
+void   sig_setmask(struct thread *t, sigset_t mask);
+
 // trap.c (usertrapret): the last step before every return to user space --
 // dies, stops, or sets up a handler frame, as the pending signals say.
 void   sig_deliver(void);
 // trap.c: a fault raised sig at addr. 1 if a handler will run; 0 if the
 // process must die (the caller says why and kills it).
 int    sig_fault(int sig, uint64 addr);
-// trap.c: once per tick on the tick-counting hart. Cheap unless an alarm is due.
+// syssig.c, the alarm clock. alarm_tick: trap.c, once per tick on the
+// tick-counting hart; cheap unless an alarm is due.
 void   alarm_tick(uint now);
 // waitpid's status word for a zombie child (p->lock held).
 int    sig_wait_status(struct proc *p);
