@@ -1,5 +1,5 @@
 // sysnums.h: the kernel functions behind each system call number, one
-// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, signal.c, pgrp.c.
+// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, signal.c, syssig.c, pgrp.c.
 #ifndef WEFT_SYSNUMS_H
 #define WEFT_SYSNUMS_H
 
@@ -26,7 +26,7 @@ uint64 sys_mmap(void);
 uint64 sys_munmap(void);
 uint64 sys_mprotect(void);
 
-// signal.c: signals, alarm, waitpid
+// signal.c (tables and frames) and syssig.c (the rest): signals, alarm, waitpid
 uint64 sys_sigaction(void);
 uint64 sys_sigprocmask(void);
 uint64 sys_sigpending(void);
