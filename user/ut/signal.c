@@ -673,6 +673,29 @@ t_sigstop(void)
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "stopped+killed: status %p",
         (void *)(uint64)st);
   munmap((void *)counter, PGSIZE);
+
+  // A child asleep in a pipe read stops (the read is interrupted so its
+  // thread can park) and, continued, goes on reading: no -1 shows.
+  int fds[2];
+  CHECK(pipe(fds) == 0, "pipe failed");
+  pid = fork();
+  if (pid == 0) {
+    char c = 0;
+    int r = read(fds[0], &c, 1);
+    exit(r == 1 && c == 'y' ? 0 : 1);
+  }
+  sleep(3);
+  sigsend(pid, SIGSTOP);
+  CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st),
+        "a child asleep in read did not stop");
+  sigsend(pid, SIGCONT);
+  sleep(3);
+  write(fds[1], "y", 1);
+  st = reap(pid, 200);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the read a stop interrupted did not go on "
+        "(status %p)", (void *)(uint64)st);
+  close(fds[0]);
+  close(fds[1]);
 }
 
 // ----------------------------------------------------- clone and exec rules
