@@ -4,6 +4,7 @@
 #define WEFT_PROC_H
 
 #include "spinlock.h"
+#include "pidns.h"
 
 // ALIVE: has at least one thread. DYING: its last thread has left and is
 // releasing its resources. ZOMBIE: only the exit status is left for wait().
@@ -31,6 +32,10 @@ struct proc {
   // wait_lock must be held to use this:
   struct proc *parent;
 
+  // Set by clone before the proc is ALIVE, read-only after (pidns.c):
+  struct pidns *ns;         // its PID namespace (0: the root)
+  struct pidnums nspid;     // its pid at each level of ns's chain
+
   // Set by clone/exec and stable while any thread of the proc runs:
   struct mm *mm;            // address space (shared with CLONE_VM)
   struct fdtable *files;    // open files (shared with CLONE_FILES)
@@ -39,6 +44,7 @@ struct proc {
 };
 
 extern struct proc procs[NPROC];
+extern struct spinlock wait_lock;   // see proc.c; pidns.c reads parents under it
 
 void   procinit(void);
 struct proc *proc_alloc(void);                       // EMBRYO proc, new pid, or 0
@@ -57,6 +63,5 @@ void   setkilled(void);         // kill the calling process
 // CLONE_CHILD_CLEARTID: zero t's tid word in mm, wake a waiter, forget it.
 void   thread_clear_child_tid(struct thread *t, struct mm *mm);
 void   procdump(void);          // ^P: every process and its threads
-int    procinfo_fill(uint64 user_buf, int max);
 
 #endif

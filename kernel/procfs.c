@@ -1,0 +1,826 @@
+// procfs.c: /proc -- files whose text is made from kernel state when read.
+//
+// /proc lives beside the disk file system, not on it: sys_open hands every
+// absolute path whose first element is "proc" to procfs_open, which turns
+// the rest of the path into a procnode (what to show: the root, a pid's
+// directory, its status, maps, ...; and for whom) and returns an FD_PROC
+// file. read() on it regenerates the whole text and copies out the part
+// from the file offset on (Linux's /proc does the same per read, so a
+// program that wants one consistent view reads it in one call); a
+// directory reads as struct dirent records, so xv6's ls lists it. Nothing
+// can be written. docs/proc.md gives every format.
+//
+// Numbers are those the reader sees (pidns.c): a process in a PID namespace
+// finds only its namespace's processes, under their numbers there.
+//
+// Locking: procfs_lock (a sleeplock) serialises reads, so the text window
+// and the scratch arrays below are used by one read at a time, and it
+// guards every FD_PROC file's off. Text is made while holding a proc's
+// lock (then its fd table's or mm's lock) -- it only writes kernel memory
+// -- and copied out after every spinlock is dropped. A proc is found by
+// number each time (pid_lookup), never kept by pointer across reads, so
+// one that exits meanwhile makes the read fail with -1.
+// Reading order: the text window (out_*), paths (procfs_open), the
+// generators, procfs_read, procinfo_fill.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "stat.h"
+#include "fcntl.h"
+#include "fs.h"
+#include "inode.h"
+#include "file.h"
+#include "thread.h"
+#include "proc.h"
+#include "pidns.h"
+#include "mm.h"
+#include "vm.h"
+#include "tlb.h"
+#include "procfs.h"
+#include "weftabi.h"
+#include "klib.h"
+
+// What a procnode names. Directories first.
+enum {
+  PN_ROOT, PN_PID, PN_FDDIR, PN_TASKDIR, PN_TASK,      // directories
+  PN_MEMINFO, PN_CPUS, PN_STATUS, PN_STAT, PN_MAPS, PN_FD, PN_TSTAT, PN_TSTATUS,
+};
+#define PN_IS_DIR(kind) ((kind) <= PN_TASK)
+
+struct entry {
+  char *name;
+  int kind;
+};
+static const struct entry root_entries[] = { { "meminfo", PN_MEMINFO }, { "cpus", PN_CPUS } };
+static const struct entry pid_entries[] = {
+  { "status", PN_STATUS }, { "stat", PN_STAT }, { "maps", PN_MAPS },
+  { "fd", PN_FDDIR }, { "task", PN_TASKDIR },
+};
+static const struct entry task_entries[] = { { "stat", PN_TSTAT }, { "status", PN_TSTATUS } };
+
+static struct sleeplock procfs_lock;
+static char window[PGSIZE];               // the part of the text one read returns
+
+// ---- the text window ------------------------------------------------------------
+
+// Text is produced front to back; only the bytes at [from, from + cap) of
+// it are kept, in buf.
+struct out {
+  char *buf;
+  uint64 from;
+  int cap, len;
+  uint64 pos;          // bytes produced so far
+};
+
+static void
+out_bytes(struct out *o, const char *s, int n)
+{
+  for (int i = 0; i < n; i++, o->pos++)
+    if (o->pos >= o->from && o->len < o->cap)
+      o->buf[o->len++] = s[i];
+}
+
+static void
+out_str(struct out *o, const char *s)
+{
+  out_bytes(o, s, strlen(s));
+}
+
+static void
+out_num(struct out *o, long v)
+{
+  char digits[24];
+  int i = sizeof(digits);
+  unsigned long u = v < 0 ? -(unsigned long)v : v;
+  do {
+    digits[--i] = '0' + u % 10;
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    digits[--i] = '-';
+  out_bytes(o, digits + i, sizeof(digits) - i);
+}
+
+// v in hex, zero-padded to width digits (user addresses need at most 10).
+static void
+out_hex(struct out *o, uint64 v, int width)
+{
+  char digits[16];
+  for (int i = width - 1; i >= 0; i--, v >>= 4)
+    digits[i] = "0123456789abcdef"[v & 15];
+  out_bytes(o, digits, width);
+}
+
+// "Label:\tvalue\n", the status files' line.
+static void
+out_field(struct out *o, const char *label, long v)
+{
+  out_str(o, label);
+  out_str(o, ":\t");
+  out_num(o, v);
+  out_str(o, "\n");
+}
+
+// A synthetic inode number: never 0 (ls skips those), not unique.
+static ushort
+node_ino(int kind, int pid, int id)
+{
+  return 1 + ((uint)kind * 8191 + (uint)pid * 31 + (uint)id) % 65000;
+}
+
+static void
+out_dirent(struct out *o, const char *name, int kind, int pid, int id)
+{
+  struct dirent de;
+  memset(&de, 0, sizeof(de));
+  de.inum = node_ino(kind, pid, id);
+  safestrcpy(de.name, name, DIRSIZ);     // ours are short: NUL-terminated
+  out_bytes(o, (char *)&de, sizeof(de));
+}
+
+// An entry named by a number (a pid, tid or fd).
+static void
+out_dirent_nr(struct out *o, int nr, int kind, int pid)
+{
+  char name[12];
+  int i = sizeof(name) - 1;
+  name[i] = 0;
+  for (int v = nr; i == sizeof(name) - 1 || v; v /= 10)
+    name[--i] = '0' + v % 10;
+  out_dirent(o, name + i, kind, pid, nr);
+}
+
+void
+procfsinit(void)
+{
+  initsleeplock(&procfs_lock, "procfs");
+}
+
+// ---- paths ---------------------------------------------------------------------
+
+// Is path absolute with "proc" as its first element?
+int
+procfs_claims(char *path)
+{
+  if (*path != '/')
+    return 0;
+  while (*path == '/')
+    path++;
+  return strncmp(path, "proc", 4) == 0 && (path[4] == '/' || path[4] == 0);
+}
+
+#define MAXDEPTH 4     // the deepest file: proc/<pid>/task/<tid>/stat
+
+// Split what follows "/proc" into at most MAXDEPTH elements; "." is
+// skipped, ".." and over-long names refused. Returns the count, or -1.
+static int
+split_path(char *path, char elem[MAXDEPTH][DIRSIZ + 1])
+{
+  int n = 0;
+  while (*path == '/')
+    path++;
+  path += 4;                               // "proc", checked by procfs_claims
+  for (;;) {
+    while (*path == '/')
+      path++;
+    if (*path == 0)
+      return n;
+    int len = 0;
+    while (path[len] && path[len] != '/')
+      len++;
+    if (len > DIRSIZ || n == MAXDEPTH)
+      return -1;
+    memmove(elem[n], path, len);
+    elem[n][len] = 0;
+    path += len;
+    if (strncmp(elem[n], "..", DIRSIZ) == 0)
+      return -1;
+    if (strncmp(elem[n], ".", DIRSIZ) != 0)
+      n++;
+  }
+}
+
+// A decimal number naming a pid, tid or fd ("0" or no leading zero), or -1.
+static int
+parse_nr(char *s)
+{
+  int v = 0;
+  if (*s == 0 || (s[0] == '0' && s[1]) || strlen(s) > 9)
+    return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9')
+      return -1;
+    v = v * 10 + (*s - '0');
+  }
+  return v;
+}
+
+static int
+find_entry(const struct entry *e, int n, char *name)
+{
+  for (int i = 0; i < n; i++)
+    if (strncmp(e[i].name, name, DIRSIZ) == 0)
+      return e[i].kind;
+  return -1;
+}
+
+// Turn the elements into a node: 0, or -1 if no such name can exist.
+// Whether the pid (tid, fd) exists is checked by generating the node.
+static int
+resolve(char elem[MAXDEPTH][DIRSIZ + 1], int n, struct procnode *pn)
+{
+  pn->kind = PN_ROOT;
+  pn->pid = pn->id = 0;
+  if (n == 0)
+    return 0;
+  if (strncmp(elem[0], "self", DIRSIZ) == 0) {
+    pn->pid = pid_seen(myproc());
+  } else if ((pn->kind = find_entry(root_entries, NELEM(root_entries), elem[0])) >= 0) {
+    return n == 1 ? 0 : -1;
+  } else if ((pn->pid = parse_nr(elem[0])) <= 0) {
+    return -1;
+  }
+  pn->kind = PN_PID;
+  if (n == 1)
+    return 0;
+  if ((pn->kind = find_entry(pid_entries, NELEM(pid_entries), elem[1])) < 0)
+    return -1;
+  if (n == 2)
+    return 0;
+  if ((pn->kind != PN_FDDIR && pn->kind != PN_TASKDIR) || (pn->id = parse_nr(elem[2])) < 0)
+    return -1;
+  pn->kind = pn->kind == PN_FDDIR ? PN_FD : PN_TASK;
+  if (n == 3)
+    return 0;
+  if (pn->kind != PN_TASK || n > 4 ||
+      (pn->kind = find_entry(task_entries, NELEM(task_entries), elem[3])) < 0)
+    return -1;
+  return 0;
+}
+
+static int generate(struct procnode *pn, struct out *o);
+
+struct file *
+procfs_open(char *path, int omode)
+{
+  char elem[MAXDEPTH][DIRSIZ + 1];
+  struct procnode pn;
+  struct out probe = { 0 };           // cap 0: only "does it exist?"
+  struct file *f;
+
+  if (omode != O_RDONLY)
+    return 0;
+  int n = split_path(path, elem);
+  if (n < 0 || resolve(elem, n, &pn) < 0)
+    return 0;
+  acquiresleep(&procfs_lock);
+  int r = generate(&pn, &probe);
+  releasesleep(&procfs_lock);
+  if (r < 0 || (f = filealloc()) == 0)
+    return 0;
+  f->type = FD_PROC;
+  f->readable = 1;
+  f->pn = pn;
+  return f;
+}
+
+void
+procfs_stat(struct file *f, struct stat *st)
+{
+  memset(st, 0, sizeof(*st));
+  st->dev = 0;                         // no disk
+  st->ino = node_ino(f->pn.kind, f->pn.pid, f->pn.id);
+  st->type = PN_IS_DIR(f->pn.kind) ? T_DIR : T_FILE;
+  st->nlink = 1;
+  st->size = 0;                        // made when read: unknown before (as on Linux)
+}
+
+// ---- what a process looks like -------------------------------------------------
+
+// The short and long name of a thread's state (docs/proc.md's legend).
+static char
+thread_letter(struct thread *t)
+{
+  switch (t->state) {
+  case TS_SLEEPING: return 'S';
+  case TS_ZOMBIE: return 'Z';
+  default: return 'R';              // running, runnable, or about to be
+  }
+}
+
+static char *
+thread_state_text(struct thread *t)
+{
+  switch (t->state) {
+  case TS_RUNNING: return "R (running)";
+  case TS_SLEEPING: return "S (sleeping)";
+  case TS_ZOMBIE: return "Z (zombie)";
+  default: return "R (runnable)";
+  }
+}
+
+// Facts about p gathered under p->lock (caller holds it), then printed.
+struct look {
+  int pid, ppid, nthreads;
+  char state;              // R if any thread can run, else S; Z once no thread is left
+  int running;             // some thread is on a hart right now
+  int hart;                // where its first thread runs or last ran; -1: never
+  uint64 vm_bytes;         // address space: text to break, plus every mapping
+  int rss_pages;           // pages actually present
+};
+
+// Pages present in [start, end) of mm (caller holds mm->lock).
+static int
+present_pages(struct mm *mm, uint64 start, uint64 end)
+{
+  int n = 0;
+  for (uint64 va = start; walk_next(mm->pagetable, &va, end) != 0; va += PGSIZE)
+    n++;
+  return n;
+}
+
+static void
+look_at(struct proc *p, int ppid, struct look *l)
+{
+  memset(l, 0, sizeof(*l));
+  l->pid = pid_seen(p);
+  l->ppid = ppid;
+  l->nthreads = p->nthreads;
+  l->hart = -1;
+  l->state = p->state == PS_ALIVE ? 'S' : 'Z';
+  for (struct thread *t = p->threads; t; t = t->next_in_proc) {
+    acquire(&t->lock);
+    if (t->state != TS_SLEEPING && t->state != TS_ZOMBIE && l->state != 'Z')
+      l->state = 'R';
+    l->running |= t->state == TS_RUNNING;
+    if (l->hart < 0 || t->tid == p->pid)
+      l->hart = t->hart;
+    release(&t->lock);
+  }
+  // p->mm is only safe while p is ALIVE: exec swaps it under p->lock, and
+  // the last thread drops it only after making p DYING.
+  struct mm *mm = p->state == PS_ALIVE ? p->mm : 0;
+  if (mm) {
+    acquire(&mm->lock);
+    l->vm_bytes = mm->sz;
+    l->rss_pages = present_pages(mm, 0, mm->sz);
+    for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++) {
+      if (v->end) {
+        l->vm_bytes += v->end - v->start;
+        l->rss_pages += present_pages(mm, v->start, v->end);
+      }
+    }
+    release(&mm->lock);
+  }
+}
+
+// "pid (name) state ppid threads vm_bytes rss_pages hart" -- the order of
+// Linux's /proc/PID/stat for the fields weft has. A thread's line (t != 0)
+// has its own tid, state and hart.
+static void
+out_stat(struct out *o, struct proc *p, struct look *l, struct thread *t)
+{
+  out_num(o, t ? tid_seen(t) : l->pid);
+  out_str(o, " (");
+  out_str(o, t && t->name[0] ? t->name : p->name);
+  out_str(o, ") ");
+  char state = l->state;
+  int hart = l->hart;
+  if (t) {
+    acquire(&t->lock);
+    state = thread_letter(t);
+    hart = t->hart;
+    release(&t->lock);
+  }
+  out_bytes(o, &state, 1);
+  long rest[] = { l->ppid, l->nthreads, l->vm_bytes, l->rss_pages, hart };
+  for (int i = 0; i < NELEM(rest); i++) {
+    out_str(o, " ");
+    out_num(o, rest[i]);
+  }
+  out_str(o, "\n");
+}
+
+static void
+out_status(struct out *o, struct proc *p, struct look *l)
+{
+  out_str(o, "Name:\t");
+  out_str(o, p->name);
+  out_str(o, "\nState:\t");
+  out_str(o, l->state == 'Z' ? "Z (zombie)" :
+             l->state == 'S' ? "S (sleeping)" : l->running ? "R (running)" : "R (runnable)");
+  out_str(o, "\n");
+  out_field(o, "Pid", l->pid);
+  out_field(o, "PPid", l->ppid);
+  out_field(o, "Threads", l->nthreads);
+  out_field(o, "VmPages", PGROUNDUP(l->vm_bytes) / PGSIZE);
+  out_field(o, "RssPages", l->rss_pages);
+  // Signal masks (SigBlk, SigPnd, per thread in task/<tid>/status) go
+  // here once weft has signals.
+}
+
+static void
+out_task_status(struct out *o, struct proc *p, struct look *l, struct thread *t)
+{
+  out_str(o, "Name:\t");
+  out_str(o, t->name[0] ? t->name : p->name);
+  acquire(&t->lock);
+  char *state = thread_state_text(t);
+  int hart = t->hart;
+  release(&t->lock);
+  out_str(o, "\nState:\t");
+  out_str(o, state);
+  out_str(o, "\n");
+  out_field(o, "Tid", tid_seen(t));
+  out_field(o, "Pid", l->pid);
+  out_field(o, "Hart", hart);
+}
+
+// ---- maps ------------------------------------------------------------------------
+
+// The stack pointer of each thread of the process being shown, as of its
+// last entry into the kernel: a region holding one is that thread's stack.
+static struct {
+  uint64 sp;
+  int tid;
+} stacks[NTHREAD_PROC];
+static int nstacks;
+
+static int
+stack_owner(uint64 start, uint64 end)
+{
+  for (int i = 0; i < nstacks; i++)
+    if (start < stacks[i].sp && stacks[i].sp <= end)
+      return stacks[i].tid;
+  return 0;
+}
+
+// One line: "start-end perms kind[ tid N]".
+static void
+out_region(struct out *o, uint64 start, uint64 end, char *perms, char *kind, int tid)
+{
+  out_hex(o, start, 10);
+  out_str(o, "-");
+  out_hex(o, end, 10);
+  out_str(o, " ");
+  out_str(o, perms);
+  out_str(o, " ");
+  out_str(o, kind);
+  if (tid) {
+    out_str(o, " tid ");
+    out_num(o, tid);
+  }
+  out_str(o, "\n");
+}
+
+// A COW page is writable to the program: it becomes its own copy on a write.
+static void
+pte_perms(pte_t pte, char perms[5])
+{
+  perms[0] = (pte & PTE_U) && (pte & PTE_R) ? 'r' : '-';
+  perms[1] = (pte & PTE_U) && (pte & (PTE_W | PTE_COW)) ? 'w' : '-';
+  perms[2] = (pte & PTE_U) && (pte & PTE_X) ? 'x' : '-';
+  perms[3] = 'p';
+  perms[4] = 0;
+}
+
+// exec's part, [0, heap_base): runs of pages with equal permissions. Below
+// the guard page they are text (executable) or data; right above it, the
+// stack; then the heap up to the break.
+static void
+out_program(struct out *o, struct mm *mm)
+{
+  uint64 run = 0, run_end = 0, va;
+  char perms[5] = "", now[5];
+  int past_guard = 0;
+  pte_t *pte;
+  for (va = 0; ; va += PGSIZE) {
+    pte = walk_next(mm->pagetable, &va, mm->heap_base);
+    if (pte)
+      pte_perms(*pte, now);
+    if (run_end > run && (!pte || va != run_end || strncmp(now, perms, 5) != 0)) {
+      int guard = perms[0] == '-' && perms[1] == '-';
+      char *kind = guard ? "guard" : past_guard ? "stack" : perms[2] == 'x' ? "text" : "data";
+      out_region(o, run, run_end, perms, kind, guard ? 0 : stack_owner(run, run_end));
+      past_guard |= guard;
+      run = va;
+    }
+    if (!pte)
+      break;
+    if (run_end <= run)
+      run = va;
+    memmove(perms, now, 5);
+    run_end = va + PGSIZE;
+  }
+  if (mm->sz > mm->heap_base)
+    out_region(o, mm->heap_base, mm->sz, "rw-p", "heap", stack_owner(mm->heap_base, mm->sz));
+}
+
+static void
+out_vma(struct out *o, struct vma *v)
+{
+  char perms[5] = "---p";
+  if (v->prot & PROT_READ)
+    perms[0] = 'r';
+  if (v->prot & PROT_WRITE)
+    perms[0] = 'r', perms[1] = 'w';      // RISC-V has no write-only pages
+  if (v->prot & PROT_EXEC)
+    perms[2] = 'x';
+  if (v->shared)
+    perms[3] = 's';
+  uint64 low = v->start + (uint64)v->guard * PGSIZE;
+  if (v->guard)
+    out_region(o, v->start, low, "---p", "guard", 0);
+  int tid = stack_owner(low, v->end);
+  out_region(o, low, v->end, perms, tid || v->guard ? "stack" : "anon", tid);
+}
+
+// Caller holds p->lock; p is ALIVE.
+static void
+out_maps(struct out *o, struct proc *p)
+{
+  nstacks = 0;
+  for (struct thread *t = p->threads; t; t = t->next_in_proc) {
+    stacks[nstacks].sp = t->trapframe->sp;
+    stacks[nstacks].tid = tid_seen(t);
+    nstacks++;
+  }
+  struct mm *mm = p->mm;
+  acquire(&mm->lock);
+  out_program(o, mm);
+  // The mappings, lowest first.
+  uint64 after = 0;
+  for (;;) {
+    struct vma *next = 0;
+    for (struct vma *v = mm->vmas; v < &mm->vmas[NVMA]; v++)
+      if (v->end && v->start >= after && (!next || v->start < next->start))
+        next = v;
+    if (!next)
+      break;
+    out_vma(o, next);
+    after = next->end;
+  }
+  release(&mm->lock);
+}
+
+// ---- descriptors -----------------------------------------------------------------
+
+// One line saying what descriptor fd is: its kind, what it names, how it
+// is open. -1 if it is not open.
+static int
+out_fd_line(struct out *o, struct file *f)
+{
+  switch (f->type) {
+  case FD_PIPE:
+    out_str(o, "pipe");
+    break;
+  case FD_INODE:
+    out_str(o, f->ip->type == T_DIR ? "dir ino " : "file ino ");
+    out_num(o, f->ip->inum);
+    out_str(o, " off ");
+    out_num(o, f->off);
+    break;
+  case FD_DEVICE:
+    out_str(o, "device major ");
+    out_num(o, f->major);
+    break;
+  case FD_PROC:
+    out_str(o, "proc");
+    break;
+  default:
+    return -1;
+  }
+  out_str(o, f->readable && f->writable ? " rw\n" : f->readable ? " r\n" : " w\n");
+  return 0;
+}
+
+// Caller holds p->lock; p is ALIVE (so p->files is in place).
+static int
+out_fds(struct out *o, struct proc *p, int one, int fd_wanted)
+{
+  struct fdtable *t = p->files;
+  int r = one ? -1 : 0;
+  if (t == 0)
+    return r;
+  acquire(&t->lock);
+  for (int fd = 0; fd < NOFILE; fd++) {
+    struct file *f = t->ofile[fd];
+    if (f == 0)
+      continue;
+    if (!one)
+      out_dirent_nr(o, fd, PN_FD, p->pid);
+    else if (fd == fd_wanted)
+      r = out_fd_line(o, f);
+  }
+  release(&t->lock);
+  return r;
+}
+
+// ---- putting it together ---------------------------------------------------------
+
+static void
+out_root(struct out *o)
+{
+  out_dirent(o, "self", PN_PID, 0, 0);
+  for (int i = 0; i < NELEM(root_entries); i++)
+    out_dirent(o, root_entries[i].name, root_entries[i].kind, 0, 0);
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    acquire(&p->lock);
+    int nr = p->state != PS_UNUSED && p->state != PS_EMBRYO ? pid_seen(p) : 0;
+    release(&p->lock);
+    if (nr > 0)
+      out_dirent_nr(o, nr, PN_PID, nr);
+  }
+}
+
+static void
+out_meminfo(struct out *o)
+{
+  struct meminfo mi;
+  meminfo_get(&mi);
+  out_field(o, "TotalPages", mi.total_pages);
+  out_field(o, "FreePages", mi.free_pages);
+  out_field(o, "CowFaults", mi.cow_faults);
+  out_field(o, "CowCopied", mi.cow_copied);
+  out_field(o, "CowReclaimed", mi.cow_reclaimed);
+  out_field(o, "ZeroFills", mi.zero_fills);
+}
+
+static void
+out_cpus(struct out *o)
+{
+  struct hartstat h;
+  out_str(o, "hart switches mm_switches tlb_flushes shootdowns_sent shootdowns_recv "
+             "idle_waits\n");
+  for (int i = 0; i < NCPU; i++) {
+    if (hartstat_get(i, &h) < 0)
+      continue;
+    uint64 v[] = { h.hart, h.switches, h.mm_switches, h.tlb_flushes, h.shootdowns_sent,
+                   h.shootdowns_recv, h.idle_waits };
+    for (int j = 0; j < NELEM(v); j++) {
+      out_num(o, v[j]);
+      out_str(o, j + 1 < NELEM(v) ? " " : "\n");
+    }
+  }
+}
+
+// The thread of p the caller calls tid, or 0. Caller holds p->lock.
+static struct thread *
+find_thread(struct proc *p, int tid)
+{
+  for (struct thread *t = p->threads; t; t = t->next_in_proc)
+    if (tid_seen(t) == tid)
+      return t;
+  return 0;
+}
+
+// The text of a node that belongs to one process. Caller holds p->lock.
+static int
+generate_for(struct procnode *pn, struct proc *p, int ppid, struct out *o)
+{
+  struct look l;
+  struct thread *t = 0;
+  int alive = p->state == PS_ALIVE;
+
+  if (pn->kind == PN_TASK || pn->kind == PN_TSTAT || pn->kind == PN_TSTATUS)
+    if ((t = find_thread(p, pn->id)) == 0)
+      return -1;
+  look_at(p, ppid, &l);
+  switch (pn->kind) {
+  case PN_PID:
+    for (int i = 0; i < NELEM(pid_entries); i++)
+      out_dirent(o, pid_entries[i].name, pid_entries[i].kind, l.pid, 0);
+    return 0;
+  case PN_TASK:
+    for (int i = 0; i < NELEM(task_entries); i++)
+      out_dirent(o, task_entries[i].name, task_entries[i].kind, l.pid, pn->id);
+    return 0;
+  case PN_TASKDIR:
+    for (t = p->threads; t; t = t->next_in_proc)
+      out_dirent_nr(o, tid_seen(t), PN_TASK, l.pid);
+    return 0;
+  case PN_STATUS:
+    out_status(o, p, &l);
+    return 0;
+  case PN_STAT:
+  case PN_TSTAT:
+    out_stat(o, p, &l, t);
+    return 0;
+  case PN_TSTATUS:
+    out_task_status(o, p, &l, t);
+    return 0;
+  case PN_MAPS:
+    if (alive && p->mm)
+      out_maps(o, p);
+    return 0;
+  case PN_FDDIR:
+  case PN_FD:
+    // A process that is no longer ALIVE has given back its files.
+    if (!alive)
+      return pn->kind == PN_FD ? -1 : 0;
+    return out_fds(o, p, pn->kind == PN_FD, pn->id);
+  }
+  return -1;
+}
+
+// Make pn's text into o: 0, or -1 if what it names is gone.
+static int
+generate(struct procnode *pn, struct out *o)
+{
+  switch (pn->kind) {
+  case PN_ROOT:
+    out_root(o);
+    return 0;
+  case PN_MEMINFO:
+    out_meminfo(o);
+    return 0;
+  case PN_CPUS:
+    out_cpus(o);
+    return 0;
+  }
+  int ppid;
+  struct proc *p = pid_lookup(pn->pid, &ppid);
+  if (p == 0)
+    return -1;
+  int r = generate_for(pn, p, ppid, o);
+  release(&p->lock);
+  return r;
+}
+
+int
+procfs_read(struct file *f, uint64 user_dst, int n)
+{
+  if (n < 0)
+    return -1;
+  acquiresleep(&procfs_lock);
+  struct out o = { .buf = window, .from = f->off, .cap = n < PGSIZE ? n : PGSIZE };
+  int r = generate(&f->pn, &o);
+  if (r == 0 && either_copyout(1, user_dst, window, o.len) < 0)
+    r = -1;
+  if (r == 0)
+    f->off += o.len;
+  releasesleep(&procfs_lock);
+  return r < 0 ? -1 : o.len;
+}
+
+// ---- procinfo(): the record-based call /proc replaces ---------------------------
+
+// One record for thread t of p (t == 0: a process with no thread left).
+// Caller holds p->lock.
+static void
+fill_record(struct procinfo *r, struct proc *p, int ppid, struct thread *t)
+{
+  memset(r, 0, sizeof(*r));
+  r->pid = pid_seen(p);
+  r->ppid = ppid;
+  r->nthreads = p->nthreads;
+  // The ABI knows alive and zombie: a DYING proc has no thread left, so to a
+  // program it is already a zombie.
+  r->pstate = p->state == PS_ALIVE ? 'A' : 'Z';
+  r->tid = t ? tid_seen(t) : 0;
+  r->tstate = 'Z';
+  r->hart = -1;
+  if (t) {
+    acquire(&t->lock);
+    r->tstate = t->state == TS_RUNNING ? 'X' : thread_letter(t);
+    r->hart = t->hart;
+    release(&t->lock);
+  }
+  r->mem = p->state == PS_ALIVE && p->mm ? p->mm->sz : 0;
+  safestrcpy(r->name, p->name, sizeof(r->name));
+  safestrcpy(r->tname, (t && t->name[0]) ? t->name : p->name, sizeof(r->tname));
+}
+
+// Copy up to max thread records of the processes the caller can see to
+// user_buf; returns how many, or -1. One process's records are made under
+// its lock into the window, then copied out.
+int
+procinfo_fill(uint64 user_buf, int max)
+{
+  struct procinfo *recs = (struct procinfo *)window;
+  int n = 0, r = 0;
+  if (max < 0)
+    return -1;
+  acquiresleep(&procfs_lock);
+  for (struct proc *p = procs; p < &procs[NPROC] && n < max && r == 0; p++) {
+    int k = 0;
+    acquire(&wait_lock);                 // for p->parent
+    acquire(&p->lock);
+    if (p->state != PS_UNUSED && p->state != PS_EMBRYO && pid_seen(p)) {
+      int ppid = p->parent ? pid_seen(p->parent) : 0;
+      for (struct thread *t = p->threads; t && n + k < max; t = t->next_in_proc)
+        fill_record(&recs[k++], p, ppid, t);
+      if (k == 0)
+        fill_record(&recs[k++], p, ppid, 0);
+    }
+    release(&p->lock);
+    release(&wait_lock);
+    r = copyout(myproc()->mm, user_buf + n * sizeof(*recs), recs, k * sizeof(*recs));
+    n += k;
+  }
+  releasesleep(&procfs_lock);
+  return r < 0 ? -1 : n;
+}
