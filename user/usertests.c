@@ -160,6 +160,13 @@ static struct test tests[] = {
   { "sparsefork", t_sparsefork, 1, 1 }, { "munmaprace", t_munmaprace, 1, 1 },
   { "sbrkrace", t_sbrkrace, 1, 1 },     { "threadstacks", t_threadstacks, 1, 1 },
   { "mmapstack", t_mmapstack, 1, 1 },
+  { "procthreads", t_procthreads, 1, 1 }, { "procmaps", t_procmaps, 1, 1 },
+  { "procstacks", t_procstacks, 1, 1 }, { "procfds", t_procfds, 1, 1 },
+  { "proczombie", t_proczombie, 1, 1 }, { "procbad", t_procbad, 1, 1 },
+  { "procroot", t_procroot, 1, 1 },
+  { "pidnsself", t_pidnsself, 1, 1 },   { "pidnskill", t_pidnskill, 1, 1 },
+  { "pidnsreap", t_pidnsreap, 1, 1 },   { "pidnsdeath", t_pidnsdeath, 1, 1 },
+  { "pidnsnest", t_pidnsnest, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
