@@ -401,12 +401,13 @@ t_procroot(void)
     exit(0);
   }
   mkname(path, "", pid);
-  CHECK(dir_has("/proc", path) == 1, "/proc does not list the child %d", pid);
+  int child_listed = dir_has("/proc", path);
   mkname(path, "", getpid());
-  CHECK(dir_has("/proc", path) == 1 && dir_has("/proc", "self") == 1,
-        "/proc does not list our pid %d or self", getpid());
-  kill(pid);
+  int self_listed = dir_has("/proc", path) == 1 && dir_has("/proc", "self") == 1;
+  kill(pid);                       // before any CHECK: no child outlives the test
   wait(0);
+  CHECK(child_listed == 1, "/proc does not list the child %d", pid);
+  CHECK(self_listed, "/proc does not list our pid %d or self", getpid());
   mkname(path, "", pid);
   CHECK(dir_has("/proc", path) == 0, "/proc still lists %d after it was reaped", pid);
   struct meminfo mi;
