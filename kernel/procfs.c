@@ -14,7 +14,7 @@
 // finds only its namespace's processes, under their numbers there.
 //
 // Locking: procfs_lock (a sleeplock) serialises reads, so the text window
-// and the scratch arrays below are used by one read at a time, and it
+// (and procpid.c's scratch array) is used by one read at a time, and it
 // guards every FD_PROC file's off. Text is made while holding a proc's
 // lock (then its fd table's or mm's lock) -- it only writes kernel memory
 // -- and copied out after every spinlock is dropped. A proc is found by
@@ -44,7 +44,7 @@
 #include "weftabi.h"
 #include "klib.h"
 
-
+// The names in a pid's directory and a task's, and the root's fixed ones.
 struct entry {
   char *name;
   int kind;
@@ -59,8 +59,7 @@ static const struct entry task_entries[] = { { "stat", PN_TSTAT }, { "status", P
 static struct sleeplock procfs_lock;
 static char window[PGSIZE];               // the part of the text one read returns
 
-// ---- the text window ------------------------------------------------------------
-
+// ---- the text window (struct out: procfs.h) -------------------------------------
 
 void
 out_bytes(struct out *o, const char *s, int n)
@@ -354,7 +353,11 @@ generate_for(struct procnode *pn, struct proc *p, int ppid, struct out *o)
   if (pn->kind == PN_TASK || pn->kind == PN_TSTAT || pn->kind == PN_TSTATUS)
     if ((t = find_thread(p, pn->id)) == 0)
       return -1;
-  look_at(p, ppid, &l);
+  // Only the stat and status files need the facts (look_at walks the page table).
+  if (pn->kind == PN_STATUS || pn->kind == PN_STAT || pn->kind == PN_TSTAT ||
+      pn->kind == PN_TSTATUS)
+    look_at(p, ppid, &l);
+  l.pid = pid_seen(p);
   switch (pn->kind) {
   case PN_PID:
     for (int i = 0; i < NELEM(pid_entries); i++)
