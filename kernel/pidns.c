@@ -36,7 +36,15 @@ pidnsinit(struct proc *init)
 {
   initlock(&pidns_lock, "pidns");
   root_ns.init = init;
-  root_ns.ref = 1;                 // never freed
+  root_ns.ref = 1;                 // never freed, so not counted
+}
+
+// One more process or nested namespace in ns. Caller holds pidns_lock.
+static void
+ns_hold(struct pidns *ns)
+{
+  if (ns != &root_ns)
+    ns->ref++;
 }
 
 static struct pidns *
@@ -75,7 +83,7 @@ ns_alloc(struct pidns *parent, struct proc *init)
       ns->level = parent->level + 1;
       ns->parent = parent;
       ns->init = init;
-      parent->ref++;
+      ns_hold(parent);
       return ns;
     }
   }
@@ -92,7 +100,7 @@ pidns_enter(struct proc *np, struct pidns *parent, int newns)
     if (newns)
       ns = ns_alloc(ns, np);
     else
-      ns->ref++;
+      ns_hold(ns);
     if (ns) {
       np->ns = ns;
       number_task(ns, &np->nspid);
