@@ -50,7 +50,6 @@ thread_state_text(struct thread *t)
   }
 }
 
-
 // Pages present in [start, end) of mm (caller holds mm->lock).
 static int
 present_pages(struct mm *mm, uint64 start, uint64 end)
@@ -61,6 +60,7 @@ present_pages(struct mm *mm, uint64 start, uint64 end)
   return n;
 }
 
+// Gather what stat and status show of p (struct look, procfs.h).
 void
 look_at(struct proc *p, int ppid, struct look *l)
 {
