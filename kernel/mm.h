@@ -48,7 +48,6 @@ void       mm_grab(struct mm *mm);            // a hart keeps mm loaded (tlb.c)
 void       mm_drop(struct mm *mm);            // ... and lets go; the root goes with the last
 uint64     mm_grow(struct mm *mm, long n);    // sbrk: old break, or -1
 void       mm_counters(struct meminfo *mi);     // fault counters for meminfo()
-void       meminfo_get(struct meminfo *mi);     // sysmem.c: all that meminfo() reports
 
 // The page-fault resolver (copy-on-write, demand-zero): FAULT_OK when the
 // access at va can now be retried, FAULT_OOM, or FAULT_BAD for a real

@@ -24,23 +24,16 @@ sys_sbrk(void)
   return mm_grow(myproc()->mm, n);
 }
 
-// What meminfo() and /proc/meminfo report.
-void
-meminfo_get(struct meminfo *mi)
-{
-  memset(mi, 0, sizeof(*mi));
-  mi->total_pages = ktotal_pages();
-  mi->free_pages = kfree_pages();
-  mm_counters(mi);
-}
-
 uint64
 sys_meminfo(void)
 {
   uint64 dst;
   argaddr(0, &dst);
   struct meminfo mi;
-  meminfo_get(&mi);
+  memset(&mi, 0, sizeof(mi));
+  mi.total_pages = ktotal_pages();
+  mi.free_pages = kfree_pages();
+  mm_counters(&mi);
   return copyout(myproc()->mm, dst, &mi, sizeof(mi));
 }
 
