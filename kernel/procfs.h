@@ -52,7 +52,7 @@ struct look {
 };
 // Each takes a proc whose lock the caller holds (procpid.c).
 void look_at(struct proc *p, int ppid, struct look *l);
-char thread_letter(struct thread *t);                     // R, S or Z
+char thread_letter(struct thread *t);                     // R, S, T or Z
 void out_stat(struct out *o, struct proc *p, struct look *l, struct thread *t);
 void out_status(struct out *o, struct proc *p, struct look *l);
 void out_task_status(struct out *o, struct proc *p, struct look *l, struct thread *t);

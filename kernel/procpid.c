@@ -32,6 +32,8 @@
 char
 thread_letter(struct thread *t)
 {
+  if (t->proc->stopped && t->state != TS_ZOMBIE)
+    return 'T';                     // its process is stopped (SIGSTOP, ^Z)
   switch (t->state) {
   case TS_SLEEPING: return 'S';
   case TS_ZOMBIE: return 'Z';
@@ -42,6 +44,8 @@ thread_letter(struct thread *t)
 static char *
 thread_state_text(struct thread *t)
 {
+  if (t->proc->stopped && t->state != TS_ZOMBIE)
+    return "T (stopped)";
   switch (t->state) {
   case TS_RUNNING: return "R (running)";
   case TS_SLEEPING: return "S (sleeping)";
@@ -79,6 +83,8 @@ look_at(struct proc *p, int ppid, struct look *l)
       l->hart = t->hart;
     release(&t->lock);
   }
+  if (p->stopped && l->state != 'Z')
+    l->state = 'T';
   // p->mm is only safe while p is ALIVE: exec swaps it under p->lock, and
   // the last thread drops it only after making p DYING.
   struct mm *mm = p->state == PS_ALIVE ? p->mm : 0;
@@ -123,13 +129,24 @@ out_stat(struct out *o, struct proc *p, struct look *l, struct thread *t)
   out_str(o, "\n");
 }
 
+// "Label:\t" and a signal set as 8 hex digits (bit n-1 is signal n), as
+// Linux's status files show them.
+static void
+out_sigset(struct out *o, const char *label, sigset_t set)
+{
+  out_str(o, label);
+  out_str(o, ":\t");
+  out_hex(o, set, 8);
+  out_str(o, "\n");
+}
+
 void
 out_status(struct out *o, struct proc *p, struct look *l)
 {
   out_str(o, "Name:\t");
   out_str(o, p->name);
   out_str(o, "\nState:\t");
-  out_str(o, l->state == 'Z' ? "Z (zombie)" :
+  out_str(o, l->state == 'Z' ? "Z (zombie)" : l->state == 'T' ? "T (stopped)" :
              l->state == 'S' ? "S (sleeping)" : l->running ? "R (running)" : "R (runnable)");
   out_str(o, "\n");
   out_field(o, "Pid", l->pid);
@@ -137,8 +154,7 @@ out_status(struct out *o, struct proc *p, struct look *l)
   out_field(o, "Threads", l->nthreads);
   out_field(o, "VmPages", PGROUNDUP(l->vm_bytes) / PGSIZE);
   out_field(o, "RssPages", l->rss_pages);
-  // Signal masks (SigBlk, SigPnd, per thread in task/<tid>/status) go
-  // here once weft has signals.
+  out_sigset(o, "ShdPnd", p->sigpending);   // process-directed, not yet taken
 }
 
 void
@@ -156,6 +172,11 @@ out_task_status(struct out *o, struct proc *p, struct look *l, struct thread *t)
   out_field(o, "Tid", tid_seen(t));
   out_field(o, "Pid", l->pid);
   out_field(o, "Hart", hart);
+  acquire(&t->lock);
+  sigset_t pending = t->sigpending, blocked = t->sigblocked;
+  release(&t->lock);
+  out_sigset(o, "SigPnd", pending);           // directed at this thread
+  out_sigset(o, "SigBlk", blocked);
 }
 
 // ---- maps ------------------------------------------------------------------------

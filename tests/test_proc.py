@@ -66,6 +66,16 @@ def test_ps_columns_line_up_and_running_is_R(machine):
         assert line[:col].rstrip().endswith(m.group(2)), "PPID not aligned:\n" + out
 
 
+def test_ps_s_shows_each_threads_signal_sets(machine):
+    out = machine.run("ps -s", timeout=30)
+    assert re.search(r"(?m)^\s*PID\s+TID\s+S\s+BLOCKED\s+PENDING\s+SHARED\s+NAME", out), \
+        "ps -s header:\n" + out
+    rows = re.findall(r"(?m)^\s*(\d+)\s+(\d+)\s+([RSTZ])\s+([0-9a-f]{8})\s+([0-9a-f]{8})"
+                      r"\s+([0-9a-f]{8})\s+(\S+)\s*$", out)
+    assert any(r[6] == "sh" for r in rows) and any(r[6] == "ps" for r in rows), \
+        "ps -s shows no sh or ps thread line:\n" + out
+
+
 def test_container_sh_is_pid_1_and_ps_shows_only_its_tree(machine):
     out = machine.run("container sh", timeout=30)
     m = re.search(r"container: sh is pid (\d+) here", out)

@@ -2,8 +2,11 @@
 //
 //   ps      one line per process:  PID PPID S THREADS PAGES NAME
 //   ps -L   one line per thread:   PID TID S HART NAME
+//   ps -s   one line per thread:   PID TID S BLOCKED PENDING SHARED NAME
+//           (its blocked and pending signal sets, and the process's pending
+//           set any thread may take; hex, bit n-1 for signal n)
 //
-// S is the state: R running or ready to run, S sleeping, Z zombie (for a
+// S is the state: R running or ready to run, S sleeping, T stopped, Z zombie (for a
 // process: R if any of its threads can run). HART is where the thread runs
 // or last ran, -1 if it never ran; PAGES the process's resident pages. A
 // legend line follows the table. Each line comes from one read of
@@ -156,21 +159,71 @@ show_threads_of(int pid, int unused)
   for_each_number(dir, show_thread, pid);
 }
 
+// The hex number after "label:\t" in status text, or 0.
+static uint
+hex_field(char *text, char *label)
+{
+  int len = strlen(label);
+  uint v = 0;
+  for (char *s = text; s; s = strchr(s, '\n'), s = s ? s + 1 : 0) {
+    if (memcmp(s, label, len) != 0 || s[len] != ':')
+      continue;
+    for (s += len + 2; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
+      v = v * 16 + (*s <= '9' ? *s - '0' : *s - 'a' + 10);
+    break;
+  }
+  return v;
+}
+
+static uint shared_pending;      // of the process whose threads are being shown
+
+static void
+show_thread_signals(int tid, int pid)
+{
+  char path[48], dir[48], text[256];
+  struct stat_line l;
+  make_path(dir, "/proc/", pid, "/task/");
+  make_path(path, dir, tid, "/stat");
+  if (read_stat(path, &l) < 0)
+    return;
+  make_path(path, dir, tid, "/status");
+  if (read_file(path, text, sizeof(text)) < 0)
+    return;
+  printf("%5d %5d %c %08x %08x %08x %s\n", pid, l.id, l.state, hex_field(text, "SigBlk"),
+         hex_field(text, "SigPnd"), shared_pending, l.name);
+}
+
+static void
+show_signals_of(int pid, int unused)
+{
+  char path[48], text[256];
+  make_path(path, "/proc/", pid, "/status");
+  if (read_file(path, text, sizeof(text)) < 0)
+    return;
+  shared_pending = hex_field(text, "ShdPnd");
+  make_path(path, "/proc/", pid, "/task");
+  for_each_number(path, show_thread_signals, pid);
+}
+
 int
 main(int argc, char *argv[])
 {
   int threads = argc > 1 && strcmp(argv[1], "-L") == 0;
-  if (argc > 2 || (argc == 2 && !threads)) {
-    fprintf(2, "usage: ps [-L]\n");
+  int signals = argc > 1 && strcmp(argv[1], "-s") == 0;
+  if (argc > 2 || (argc == 2 && !threads && !signals)) {
+    fprintf(2, "usage: ps [-L | -s]\n");
     exit(1);
   }
-  if (threads) {
+  if (signals) {
+    printf("  PID   TID S  BLOCKED  PENDING   SHARED NAME\n");
+    for_each_number("/proc", show_signals_of, 0);
+  } else if (threads) {
     printf("  PID   TID S HART NAME\n");
     for_each_number("/proc", show_threads_of, 0);
   } else {
     printf("  PID  PPID S THREADS PAGES NAME\n");
     for_each_number("/proc", show_process, 0);
   }
-  printf("S: R running or ready to run, S sleeping, Z zombie\n");
+  printf("S: R running or ready to run, S sleeping, T stopped, Z zombie\n");
   exit(0);
 }

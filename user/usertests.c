@@ -165,7 +165,7 @@ static struct test tests[] = {
   { "procthreads", t_procthreads, 1, 1 }, { "procmaps", t_procmaps, 1, 1 },
   { "procstacks", t_procstacks, 1, 1 }, { "procfds", t_procfds, 1, 1 },
   { "proczombie", t_proczombie, 1, 1 }, { "procbad", t_procbad, 1, 1 },
-  { "procroot", t_procroot, 1, 1 },
+  { "procroot", t_procroot, 1, 1 },     { "procsignals", t_procsignals, 1, 1 },
   { "pidnsself", t_pidnsself, 1, 1 },   { "pidnskill", t_pidnskill, 1, 1 },
   { "pidnsreap", t_pidnsreap, 1, 1 },   { "pidnsdeath", t_pidnsdeath, 1, 1 },
   { "pidnsnest", t_pidnsnest, 1, 1 },

@@ -9,6 +9,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
 #include "user/user.h"
+#include "user/signal.h"
 #include "user/ut/ut.h"
 
 int read_proc(char *path, char *dst, int max);
@@ -90,6 +91,11 @@ kill_inside(void)
 {
   CHECK(kill(outer_pid) < 0, "inside: kill(%d) of the outer parent worked", outer_pid);
   CHECK(kill(1) < 0, "inside: kill(1) of the namespace's own init worked");
+  CHECK(sigsend(outer_pid, SIGUSR1) < 0 && tgkill(outer_pid, outer_pid, SIGUSR1) < 0,
+        "inside: sigsend/tgkill to the outer parent %d worked", outer_pid);
+  CHECK(sigsend(1, SIGKILL) < 0 && tgkill(1, 1, SIGSTOP) < 0,
+        "inside: SIGKILL/SIGSTOP to the namespace's own init worked");
+  CHECK(tgkill(1, 1, 0) == 0, "inside: tgkill(1, 1, 0) (our own thread 1) failed");
   int kid = fork();
   if (kid == 0) {
     sleep(1000);

@@ -9,6 +9,7 @@
 #include "kernel/riscv.h"
 #include "user/user.h"
 #include "user/pthread.h"
+#include "user/signal.h"
 #include "user/ut/ut.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -424,4 +425,40 @@ t_procroot(void)
     lines++;
   CHECK(lines == harts + 1, "/proc/cpus: expected a header and %d harts, got %d lines:\n%s",
         harts, lines, text);
+}
+
+// The hex set after "label:\t" in status text.
+static uint64
+sigset_field(char *text, char *label)
+{
+  int len = strlen(label);
+  for (char *s = text; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : 0)
+    if (memcmp(s, label, len) == 0 && s[len] == ':') {
+      s += len + 2;
+      return parse_hex(&s);
+    }
+  return ~0ULL;
+}
+
+// Blocked and pending signals in status: a thread-directed one in the
+// thread's SigPnd, a process-directed one in ShdPnd, both under SigBlk.
+void
+t_procsignals(void)
+{
+  char text[512], path[64];
+  sigset_t set = SIGBIT(SIGUSR1) | SIGBIT(SIGUSR2);
+  CHECK(sigprocmask(SIG_BLOCK, &set, 0) == 0, "sigprocmask failed");
+  CHECK(tgkill(getpid(), gettid(), SIGUSR1) == 0 && sigsend(getpid(), SIGUSR2) == 0,
+        "tgkill or sigsend to ourselves failed");
+  proc_path(path, getpid(), "/task/");
+  mkname(path, path, gettid());
+  strcpy(path + strlen(path), "/status");
+  CHECK(read_proc(path, text, sizeof(text)) > 0, "cannot read %s", path);
+  CHECK(sigset_field(text, "SigBlk") == set, "%s: SigBlk: expected %x:\n%s", path, (uint)set, text);
+  CHECK(sigset_field(text, "SigPnd") == SIGBIT(SIGUSR1),
+        "%s: SigPnd: expected %x (SIGUSR1, by tgkill):\n%s", path, (uint)SIGBIT(SIGUSR1), text);
+  CHECK(read_proc("/proc/self/status", text, sizeof(text)) > 0 &&
+        sigset_field(text, "ShdPnd") == SIGBIT(SIGUSR2),
+        "/proc/self/status: ShdPnd: expected %x (SIGUSR2, by sigsend):\n%s",
+        (uint)SIGBIT(SIGUSR2), text);
 }

@@ -172,6 +172,7 @@ void t_procfds(void);
 void t_proczombie(void);
 void t_procbad(void);
 void t_procroot(void);
+void t_procsignals(void);
 
 // ---- PID namespaces (ut/pidns.c) ----
 void t_pidnsself(void);
