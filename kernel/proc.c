@@ -10,7 +10,8 @@
 //
 // Locking, always taken in this order:
 //   wait_lock  -- every proc's parent pointer; wait() sleeps on it
-//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, pgid, threads
+//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, pgid, threads,
+//                 termsig and the signal state (signal.c)
 //   t->lock    -- a thread's state (thread.h)
 // Invariant: an ALIVE proc has nthreads >= 1. The last of its threads to
 // finish makes it DYING (in the same p->lock section that drops nthreads

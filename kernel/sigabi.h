@@ -46,14 +46,13 @@ typedef uint64 sigset_t;
 // What a handler with SA_SIGINFO gets as its second argument.
 typedef struct siginfo {
   int si_signo;
-  int si_code;        // SI_USER (sigsend), SI_TKILL (tgkill), SI_KERNEL (fault, alarm, child)
-  int si_pid;         // sender's pid (SI_USER, SI_TKILL)
+  int si_code;        // SI_KERNEL: raised by a fault; SI_USER: sent (sigsend, tgkill, alarm, ...)
+  int si_pid;         // 0: weft does not record the sender
   int si_pad;
-  uint64 si_addr;     // the faulting address (SIGSEGV, SIGBUS, SIGILL)
+  uint64 si_addr;     // SI_KERNEL: the faulting address (stval)
 } siginfo_t;
 #define SI_USER   0
 #define SI_KERNEL 0x80
-#define SI_TKILL  (-6)
 
 struct sigaction {
   union {

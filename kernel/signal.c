@@ -213,15 +213,16 @@ discard(struct proc *p, sigset_t set)
   }
 }
 
-// A thread of p that does not block sig, or 0. p->lock held.
+// A thread of p that does not block sig and is not on its way out, or 0.
+// p->lock held.
 static struct thread *
 taker(struct proc *p, int sig)
 {
   for (struct thread *o = p->threads; o; o = o->next_in_proc) {
     acquire(&o->lock);
-    int blocks = (o->sigblocked & SIGBIT(sig)) != 0;
+    int takes = !(o->sigblocked & SIGBIT(sig)) && !o->finishing;
     release(&o->lock);
-    if (!blocks)
+    if (takes)
       return o;
   }
   return 0;
@@ -319,8 +320,8 @@ send_locked(struct proc *p, struct thread *t, int sig)
   return 0;
 }
 
-// A process has stopped, or a child exited: wake its parent's wait, send
-// the parent SIGCHLD. No locks held.
+// p has stopped: wake its parent's waitpid, send the parent SIGCHLD.
+// No locks held.
 static void
 tell_parent(struct proc *p)
 {
@@ -540,9 +541,12 @@ push_frame(struct thread *t, int sig, struct sigaction *a)
   f.magic = SIGFRAME_MAGIC;
   memset(&f.info, 0, sizeof(f.info));
   f.info.si_signo = sig;
-  f.info.si_code = SI_KERNEL;
-  if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL)
+  f.info.si_code = SI_USER;
+  if (sig == t->sigfault) {
+    f.info.si_code = SI_KERNEL;
     f.info.si_addr = t->sigfault_addr;
+    t->sigfault = 0;
+  }
 
   uint64 sp = (tf->sp - sizeof(f)) & ~15UL;
   if (tf->sp < sizeof(f) || tf->sp >= MAXVA || copyout(p->mm, sp, &f, sizeof(f)) < 0) {
@@ -626,6 +630,7 @@ sig_fault(int sig, uint64 addr)
       !(t->sigblocked & SIGBIT(sig))) {
     acquire(&t->lock);
     t->sigpending |= SIGBIT(sig);
+    t->sigfault = sig;
     t->sigfault_addr = addr;
     release(&t->lock);
     return 1;

@@ -77,7 +77,8 @@ struct thread {
   int sigsaved_valid;
   int sys_intr;                 // this system call gave up a wait for a signal
   uint64 sys_a0;                // a0 as this system call began (to restart it)
-  uint64 sigfault_addr;         // where the fault that raised SIGSEGV/BUS/ILL was
+  int sigfault;                 // signal a fault raised and no handler has taken yet
+  uint64 sigfault_addr;         // ... and where that fault was (stval)
   void (*kfn)(void *);          // kernel code to run first: kthread body, first process setup
   void *karg;
   char name[16];                // kthreads only; user threads go by their proc's name

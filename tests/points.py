@@ -50,6 +50,11 @@ USERTESTS = {
     "mmapexec": 1, "mmapstack": 1, "sparsefork": 1, "munmaprace": 1, "sbrkrace": 1,
     # (cow and threads labs)
     "cowmprotect": 2, "threadstacks": 2,
+    # signals
+    "sighandler": 1, "sigignore": 1, "sigdefault": 1, "sigkillblocked": 1,
+    "sigthreadmask": 1, "sigregs": 1, "signested": 1, "sigrestart": 1,
+    "sigsuspend": 1, "sigpending": 1, "sigalarm": 1, "sigchld": 1, "sigstop": 1,
+    "sigclone": 1, "sigexec": 1, "sigfault": 1, "sigbadframe": 1, "sigbadptr": 1,
 }
 
 # Graded test file -> {pytest function -> points}. test_usertest (one test

@@ -92,7 +92,7 @@ static void
 info_handler(int sig, siginfo_t *info, void *frame)
 {
   struct sigframe *f = frame;
-  info_ok = info->si_signo == sig && f->magic == SIGFRAME_MAGIC &&
+  info_ok = info->si_signo == sig && info->si_code == SI_USER && f->magic == SIGFRAME_MAGIC &&
             (uint64)info == (uint64)&f->info;
 }
 
@@ -774,7 +774,7 @@ static void
 segv_exit_handler(int sig, siginfo_t *info, void *frame)
 {
   // Escape the faulting code by exiting: returning would fault again.
-  exit(sig == SIGSEGV && info->si_addr == fault_addr ? 42 : 43);
+  exit(sig == SIGSEGV && info->si_code == SI_KERNEL && info->si_addr == fault_addr ? 42 : 43);
 }
 
 static void
