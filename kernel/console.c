@@ -189,8 +189,9 @@ take_input(char *out, int max, int so_far, int *line_done)
 // Returns the byte count, 0 at end of file, -1 on a bad destination
 // address or when a signal or a kill interrupts the wait (signal.h's
 // interrupted(): the call is restarted unless a handler runs without
-// SA_RESTART -- how a shell's ^C handler gets its prompt back). Input that could not be copied out is given back
-// for the next read, unless another reader has taken input meanwhile.
+// SA_RESTART -- how a shell's ^C handler gets its prompt back). Input that
+// could not be copied out is given back for the next read, unless another
+// reader has taken input meanwhile.
 static int
 consoleread(int user_dst, uint64 dst, int n)
 {

@@ -172,7 +172,9 @@ exec(char *path, char **argv)
   // Point of no return: this hart runs in the new space from now on.
   struct mm *old = p->mm;
   thread_clear_child_tid(t, old);  // it names a word of the old program
+  acquire(&p->lock);               // /proc reads p->mm under p->lock
   p->mm = mm;
+  release(&p->lock);
   mm_enter(mm);
   mm_put(old);
 

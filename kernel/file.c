@@ -29,6 +29,7 @@
 #include "thread.h"
 #include "proc.h"
 #include "mm.h"
+#include "procfs.h"
 #include "klib.h"
 #include "printf.h"
 
@@ -59,6 +60,7 @@ fileinit(void)
     initlock(&pool.tables[i].lock, "fdtable");
     initlock(&pool.infos[i].lock, "fsinfo");
   }
+  procfsinit();
 }
 
 // ---- open files --------------------------------------------------------------
@@ -93,7 +95,8 @@ filedup(struct file *f)
   return f;
 }
 
-// Drop one reference; the last one releases the pipe end or inode.
+// Drop one reference; the last one releases the pipe end or inode (an
+// FD_PROC file holds nothing).
 // May sleep (iput): process context only.
 void
 fileclose(struct file *f)
@@ -127,11 +130,15 @@ filestat(struct file *f, uint64 user_st)
 {
   struct stat st;
 
-  if (f->type != FD_INODE && f->type != FD_DEVICE)
+  if (f->type == FD_PROC) {
+    procfs_stat(f, &st);
+  } else if (f->type == FD_INODE || f->type == FD_DEVICE) {
+    ilock(f->ip);
+    stati(f->ip, &st);
+    iunlock(f->ip);
+  } else {
     return -1;
-  ilock(f->ip);
-  stati(f->ip, &st);
-  iunlock(f->ip);
+  }
   return either_copyout(1, user_st, &st, sizeof(st));
 }
 
@@ -167,6 +174,8 @@ fileread(struct file *f, uint64 user_dst, int n)
       f->off += got;
     iunlock(f->ip);
     return got;
+  case FD_PROC:
+    return procfs_read(f, user_dst, n);
   default:
     panic("fileread: file of no type");
   }
@@ -217,6 +226,8 @@ filewrite(struct file *f, uint64 user_src, int n)
     return (d && d->write) ? d->write(1, user_src, n) : -1;
   case FD_INODE:
     return inode_write(f, user_src, n);
+  case FD_PROC:
+    return -1;                   // never writable (procfs_open refuses)
   default:
     panic("filewrite: file of no type");
   }

@@ -11,15 +11,19 @@ struct pipe;
 struct stat;
 
 // An open file. ref is protected by the file table lock; off by the inode
-// lock (FD_INODE/FD_DEVICE).
+// lock (FD_INODE/FD_DEVICE) or procfs.c's lock (FD_PROC).
 struct file {
   int ref;                 // descriptors (and syscalls in progress) using it
-  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
+  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE, FD_PROC } type;
   char readable, writable; // how it was opened
   struct inode *ip;        // FD_INODE, FD_DEVICE: the inode
   uint off;                // FD_INODE: where the next read/write starts
   short major;             // FD_DEVICE: index into devsw
   struct pipe *pipe;       // FD_PIPE
+  struct procnode {        // FD_PROC: which /proc file (procfs.c)
+    int kind;              //   root, a pid's directory, its status, ...
+    int pid, id;           //   real pid; tid or fd number where the kind has one
+  } pn;                    // (off: procfs.c's lock)
 };
 
 // Device switch: how read/write reach a device by major number.

@@ -34,6 +34,7 @@
 #include "exec.h"
 #include "weftabi.h"
 #include "sbi.h"
+#include "pidns.h"
 #include "signal.h"
 #include "klib.h"
 #include "printf.h"
@@ -81,6 +82,7 @@ proc_alloc(void)
       p->sighand = 0;
       p->name[0] = 0;
       p->kernel = 0;
+      p->ns = 0;                 // clone puts it in one (pidns_enter)
       p->termsig = 0;
       p->sigpending = 0;
       p->stopped = p->nstopped = p->stopsig = 0;
@@ -124,6 +126,7 @@ proc_drop_resources(struct proc *p)
 static void
 proc_free(struct proc *p)
 {
+  pidns_leave(p);
   p->state = PS_UNUSED;
   p->pid = 0;
   p->parent = 0;
@@ -167,10 +170,11 @@ copy_sighand(int flags, struct proc *from, struct proc *to)
 }
 
 #define CLONE_KNOWN (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
-                     CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+                     CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_NEWPID)
 
-// Linux's rules: sharing handlers needs a shared address space, and a
-// thread (same pid) must share the handlers.
+// Linux's rules: sharing handlers needs a shared address space, a thread
+// (same pid) must share the handlers, and only a new process can start a
+// PID namespace.
 static int
 clone_flags_valid(int flags)
 {
@@ -179,6 +183,8 @@ clone_flags_valid(int flags)
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
     return 0;
   if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+    return 0;
+  if ((flags & CLONE_THREAD) && (flags & CLONE_NEWPID))
     return 0;
   return 1;
 }
@@ -254,20 +260,25 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
     if (np == 0)
       return -1;
     if (copy_mm(flags, p, np) < 0 || copy_files(flags, p, np) < 0 ||
-        copy_fs(flags, p, np) < 0 || copy_sighand(flags, p, np) < 0)
+        copy_fs(flags, p, np) < 0 || copy_sighand(flags, p, np) < 0 ||
+        pidns_enter(np, p->ns, flags & CLONE_NEWPID) < 0)
       goto fail_proc;
     safestrcpy(np->name, p->name, sizeof(np->name));
     np->pgid = p->pgid;
   }
 
-  // A new process's first thread has tid == pid; a thread gets a new id.
-  int tid = (np == p) ? id_alloc() : np->pid;
+  // A new process's first thread has tid == pid (in every namespace); a
+  // thread gets new ids.
+  struct pidnums ids = np->nspid;
+  int tid = (np == p) ? pidns_new_tid(p->ns, &ids) : np->pid;
   struct thread *nt = thread_alloc(np, tid);
   if (nt == 0)
     goto fail_proc;
+  nt->nstid = ids;
   init_child_regs(nt, me, flags, stack, tls);
   if (flags & CLONE_CHILD_CLEARTID)
     nt->clear_child_tid = ctid;
+  tid = tid_seen(nt);              // the caller's number for it from here on
   if ((flags & CLONE_PARENT_SETTID) && copyout(p->mm, ctid, &tid, sizeof(tid)) < 0)
     goto fail_thread;
   if (proc_add_thread(np, nt) < 0)
@@ -300,14 +311,16 @@ fail_proc:
 
 // ---- the end of threads and processes ---------------------------------------
 
-// Hand p's children to init, which reaps them. Caller holds wait_lock.
+// Hand p's children to the init of p's PID namespace (or, if p is that
+// init, of the one around it), which reaps them. Caller holds wait_lock.
 static void
 reparent(struct proc *p)
 {
+  struct proc *reaper = pidns_reaper(p);
   for (struct proc *c = procs; c < &procs[NPROC]; c++) {
     if (c->parent == p) {
-      c->parent = initproc;
-      wakeup(initproc);
+      c->parent = reaper;
+      wakeup(reaper);
     }
   }
 }
@@ -336,6 +349,26 @@ init_ended(struct proc *p)
   sbi_poweroff(1);
 }
 
+static int stop_threads(struct proc *p, struct thread *keep, int may_give_up);
+
+// The init of namespace ns is ending: nobody may join ns any more, and
+// every process in it (and in namespaces inside it) is killed. Linux does
+// the same; the processes' parents, or the reaper outside, reap them.
+static void
+kill_namespace(struct pidns *ns)
+{
+  pidns_kill(ns);
+  for (struct proc *q = procs; q < &procs[NPROC]; q++) {
+    acquire(&q->lock);
+    // An EMBRYO in ns is one a clone is still making: killed, it can get
+    // no thread (proc_add_thread) and the clone fails.
+    if (q != ns->init && q->ns && pidns_within(q->ns, ns) &&
+        (q->state == PS_EMBRYO || q->state == PS_ALIVE))
+      proc_kill(q, SIGKILL);
+    release(&q->lock);
+  }
+}
+
 // p's last thread has left and p is DYING: release its resources, then let
 // the parent's wait() find a zombie, and send the parent SIGCHLD.
 static void
@@ -343,6 +376,8 @@ proc_finish(struct proc *p)
 {
   if (p == initproc)
     init_ended(p);
+  if (p->ns && p->ns->init == p)
+    kill_namespace(p->ns);
   proc_drop_resources(p);
 
   acquire(&wait_lock);
@@ -556,12 +591,12 @@ wait_child(int pid, uint64 user_status, int options, int xv6)
   for (;;) {
     int have_children = 0;
     for (struct proc *c = procs; c < &procs[NPROC]; c++) {
-      if (c->parent != me || (pid > 0 && c->pid != pid))
+      if (c->parent != me || (pid > 0 && pid_seen(c) != pid))
         continue;
       have_children = 1;
       acquire(&c->lock);
       if (reportable(c, options)) {
-        int cpid = c->pid;
+        int cpid = pid_seen(c);      // before take_report may free c
         int r = take_report(c, user_status, xv6);
         release(&c->lock);
         release(&wait_lock);
@@ -671,13 +706,14 @@ userinit(void)
     panic("userinit: cannot add the first thread");
   t->kfn = first_thread_start;
   initproc = p;
+  pidnsinit(p);
   p->state = PS_ALIVE;
   acquire(&t->lock);
   make_runnable(t);
   release(&t->lock);
 }
 
-// ---- looking at processes: ^P and procinfo() -------------------------------
+// ---- looking at processes: ^P (/proc and procinfo() are in procfs.c) --------
 
 static char
 thread_state_letter(enum thread_state s)
@@ -719,55 +755,4 @@ procdump(void)
                t->name);
     }
   }
-}
-
-// Fill one record for thread t (0: a zombie proc with no threads left).
-static void
-fill_record(struct procinfo *r, struct proc *p, struct thread *t)
-{
-  memset(r, 0, sizeof(*r));
-  r->pid = p->pid;
-  r->ppid = p->parent ? p->parent->pid : 0;
-  r->nthreads = p->nthreads;
-  // The ABI knows alive and zombie: a DYING proc has no thread left, so to a
-  // program it is already a zombie.
-  r->pstate = p->state == PS_ALIVE ? 'A' : 'Z';
-  r->tid = t ? t->tid : 0;
-  r->tstate = t ? thread_state_letter(t->state) : 'Z';
-  r->hart = t ? t->hart : -1;
-  r->mem = p->mm ? p->mm->sz : 0;
-  safestrcpy(r->name, p->name, sizeof(r->name));
-  safestrcpy(r->tname, (t && t->name[0]) ? t->name : p->name, sizeof(r->tname));
-}
-
-// Copy up to max thread records to user_buf; returns how many, or -1.
-int
-procinfo_fill(uint64 user_buf, int max)
-{
-  struct mm *mm = myproc()->mm;
-  struct procinfo rec;
-  int n = 0;
-  if (max < 0)
-    return -1;
-  for (struct proc *p = procs; p < &procs[NPROC] && n < max; p++) {
-    if (p->state != PS_ALIVE && p->state != PS_DYING && p->state != PS_ZOMBIE)
-      continue;
-    int found = 0;
-    for (struct thread *t = threads; t < &threads[NTHREAD] && n < max; t++) {
-      if (t->proc != p || t->state == TS_UNUSED || t->state == TS_EMBRYO)
-        continue;
-      found = 1;
-      fill_record(&rec, p, t);
-      if (copyout(mm, user_buf + n * sizeof(rec), &rec, sizeof(rec)) < 0)
-        return -1;
-      n++;
-    }
-    if (!found && p->state != PS_ALIVE && n < max) {
-      fill_record(&rec, p, 0);
-      if (copyout(mm, user_buf + n * sizeof(rec), &rec, sizeof(rec)) < 0)
-        return -1;
-      n++;
-    }
-  }
-  return n;
 }

@@ -4,6 +4,7 @@
 #define WEFT_PROC_H
 
 #include "spinlock.h"
+#include "pidns.h"
 #include "sigabi.h"
 
 // ALIVE: has at least one thread. DYING: its last thread has left and is
@@ -40,6 +41,10 @@ struct proc {
   // wait_lock must be held to use this:
   struct proc *parent;
 
+  // Set by clone before the proc is ALIVE, read-only after (pidns.c):
+  struct pidns *ns;         // its PID namespace (0: the root)
+  struct pidnums nspid;     // its pid at each level of ns's chain
+
   // Set by clone/exec and stable while any thread of the proc runs:
   struct mm *mm;            // address space (shared with CLONE_VM)
   struct fdtable *files;    // open files (shared with CLONE_FILES)
@@ -55,7 +60,7 @@ struct proc {
 extern struct proc procs[NPROC];
 extern struct proc *initproc;   // pid 1: reaps orphans, cannot be killed
 
-extern struct spinlock wait_lock;   // guards every proc's parent (proc.c)
+extern struct spinlock wait_lock;   // guards every proc's parent (proc.c, pidns.c)
 
 void   procinit(void);
 struct proc *proc_alloc(void);                       // EMBRYO proc, new pid, or 0
@@ -78,6 +83,5 @@ void   setkilled(void);         // kill the calling process
 // CLONE_CHILD_CLEARTID: zero t's tid word in mm, wake a waiter, forget it.
 void   thread_clear_child_tid(struct thread *t, struct mm *mm);
 void   procdump(void);          // ^P: every process and its threads
-int    procinfo_fill(uint64 user_buf, int max);
 
 #endif

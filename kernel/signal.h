@@ -25,9 +25,13 @@ void   alarm_cancel(struct proc *p);    // the process is going away (syssig.c)
 // sig 0 only checks that the target exists.
 int    sig_send_proc(struct proc *p, int sig);       // process-directed
 int    sig_send_thread(struct thread *t, int sig);   // thread-directed
-int    sig_send_pid(int pid, int sig);               // sigsend(pid, sig)
-int    sig_send_tid(int pid, int tid, int sig);      // tgkill: thread tid of pid (tid 0: the process)
-int    kill(int pid);                   // xv6's kill: sig_send_pid(pid, SIGKILL)
+int    sig_send_pid(int pid, int sig);               // by real pid
+int    sig_send_tid(int pid, int tid, int sig);      // thread tid of pid (tid 0: the process), real ids
+// By the numbers the caller sees (its PID namespace, pidns.c): sigsend,
+// tgkill (tid > 0) and kill. -1 also for the init of the caller's own
+// namespace and SIGKILL/SIGSTOP.
+int    sig_send_seen(int pid, int tid, int sig);
+int    kill(int pid);                   // xv6's kill: sig_send_seen(pid, 0, SIGKILL)
 
 // Every interruptible wait loop (pipe, wait, futex, sleep, console,
 // sigsuspend) must test this, not killed(), before it sleeps with

@@ -25,6 +25,7 @@
 #include "thread.h"
 #include "proc.h"
 #include "mm.h"
+#include "procfs.h"
 #include "sysarg.h"
 #include "klib.h"
 #include "printf.h"
@@ -344,9 +345,13 @@ sys_open(void)
     return FAIL;
   if ((omode & ~OPEN_FLAGS) || (omode & O_WRONLY && omode & O_RDWR))
     return FAIL;
-  begin_op();
-  f = open_file(path, omode);
-  end_op();
+  if (procfs_claims(path)) {
+    f = procfs_open(path, omode);      // /proc is not on the disk
+  } else {
+    begin_op();
+    f = open_file(path, omode);
+    end_op();
+  }
   if (f == 0)
     return FAIL;
   // Outside the transaction, so that the fileclose (and iput) on failure

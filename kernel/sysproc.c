@@ -1,6 +1,6 @@
 // sysproc.c: system calls about processes, threads, time and the machine.
 // Each unpacks its arguments and calls the subsystem that does the work
-// (proc.c, futex.c); nothing here keeps state.
+// (proc.c, futex.c, procfs.c); nothing here keeps state.
 
 #include "types.h"
 #include "param.h"
@@ -13,6 +13,8 @@
 #include "exec.h"
 #include "signal.h"
 #include "sbi.h"
+#include "pidns.h"
+#include "procfs.h"
 #include "sysarg.h"
 #include "sysnums.h"
 #include "weftabi.h"
@@ -68,16 +70,17 @@ sys_kill(void)
   return kill(pid);
 }
 
+// Both as the caller's PID namespace numbers them (pidns.c).
 uint64
 sys_getpid(void)
 {
-  return myproc()->pid;
+  return pid_seen(myproc());
 }
 
 uint64
 sys_gettid(void)
 {
-  return mythread()->tid;
+  return tid_seen(mythread());
 }
 
 // sleep(n): n clock ticks; -1 if killed or interrupted by a signal meanwhile.

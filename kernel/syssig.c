@@ -182,7 +182,7 @@ sys_sigsend(void)
   int pid, sig;
   argint(0, &pid);
   argint(1, &sig);
-  return sig_send_pid(pid, sig);
+  return sig_send_seen(pid, 0, sig);
 }
 
 // tgkill(pid, tid, sig): sig to thread tid of process pid.
@@ -193,7 +193,7 @@ sys_tgkill(void)
   argint(0, &pid);
   argint(1, &tid);
   argint(2, &sig);
-  return tid <= 0 ? -1 : sig_send_tid(pid, tid, sig);
+  return tid <= 0 ? -1 : sig_send_seen(pid, tid, sig);
 }
 
 // alarm(ticks)

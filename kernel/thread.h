@@ -4,6 +4,7 @@
 #define WEFT_THREAD_H
 
 #include "spinlock.h"
+#include "pidns.h"
 #include "sigabi.h"
 
 // Callee-saved registers swtch() saves and restores (swtch.S uses the offsets).
@@ -54,6 +55,7 @@ struct thread {
   // Set when the thread is created, then read-only until it is freed:
   struct proc *proc;          // owning process
   int index;                  // slot in the thread table (fixes the kstack)
+  struct pidnums nstid;       // its tid in each PID namespace of its proc (pidns.h)
   uint64 kstack;              // bottom of its kernel stack (guard page below)
 
   // Protected by proc->lock:

@@ -240,7 +240,26 @@ tlb_flush_page(uint64 va)
   asm volatile("sfence.vma %0, zero" : : "r"(va) : "memory");
 }
 
-// ---- per-hart counters, for the hartstat() system call ----------------------
+// ---- per-hart counters, for hartstat() and /proc/cpus -------------------------
+
+// Hart i's counters into *h: 0, or -1 if hart i never started.
+int
+hartstat_get(int i, struct hartstat *h)
+{
+  if (i < 0 || i >= NCPU || !cpus[i].started)
+    return -1;
+  struct cpu *c = &cpus[i];
+  memset(h, 0, sizeof(*h));
+  h->hart = i;
+  h->asid_bits = asid_bits;
+  h->switches = c->switches;
+  h->mm_switches = c->mm_switches;
+  h->tlb_flushes = c->tlb_flushes;
+  h->shootdowns_sent = c->shootdowns_sent;
+  h->shootdowns_recv = c->shootdowns_recv;
+  h->idle_waits = c->idle_waits;
+  return 0;
+}
 
 int
 hartstats_fill(uint64 user_buf, int max)
@@ -250,18 +269,8 @@ hartstats_fill(uint64 user_buf, int max)
   if (max < 0)
     return -1;
   for (int i = 0; i < NCPU && n < max; i++) {
-    struct cpu *c = &cpus[i];
-    if (!c->started)
+    if (hartstat_get(i, &h) < 0)
       continue;
-    memset(&h, 0, sizeof(h));
-    h.hart = i;
-    h.asid_bits = asid_bits;
-    h.switches = c->switches;
-    h.mm_switches = c->mm_switches;
-    h.tlb_flushes = c->tlb_flushes;
-    h.shootdowns_sent = c->shootdowns_sent;
-    h.shootdowns_recv = c->shootdowns_recv;
-    h.idle_waits = c->idle_waits;
     if (copyout(myproc()->mm, user_buf + n * sizeof(h), &h, sizeof(h)) < 0)
       return -1;
     n++;

@@ -24,5 +24,6 @@ void tlb_shootdown_tables(struct mm *mm);
 void tlb_recycle(struct mm *mm);
 void tlb_flush_page(uint64 va);     // this hart only, every address space
 int  hartstats_fill(uint64 user_buf, int max);
+int  hartstat_get(int hart, struct hartstat *h);   // 0, or -1: not started
 
 #endif

@@ -13,6 +13,7 @@
 #define CLONE_SETTLS         0x00080000
 #define CLONE_PARENT_SETTID  0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_NEWPID         0x20000000   // child is pid 1 of a new PID namespace
 
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1

@@ -38,7 +38,7 @@ def shell_pid(sh):
 def start_spin(sh, arg=""):
     """Start `spin ARG` in the foreground; returns its pid once it runs."""
     sh.sendline(("spin " + arg).strip())
-    m = sh.expect(r"spin: pid (\d+) pgid (\d+)", 15, what="spin's first line")
+    m = sh.expect(r"spin: pid (\d+) pgid (\d+)\r?\n", 15, what="spin's first line")
     assert m.group(1) == m.group(2), "spin is not the leader of its own group: " + m.group(0)
     return int(m.group(1))
 
@@ -150,7 +150,7 @@ def test_kill_by_signal_name_and_kill_l(sh):
     for name in ("INT", "KILL", "TERM", "STOP", "CONT"):
         assert name in names, "kill -l does not list %s:\n%s" % (name, names)
     sh.sendline("spin &")
-    m = sh.expect(r"spin: pid (\d+)", 15, what="the background spin's first line")
+    m = sh.expect(r"spin: pid (\d+) ", 15, what="the background spin's first line")
     sh.settle(quiet=0.5, timeout=5)
     pid = m.group(1)
     sh.run("kill -KILL %s" % pid)

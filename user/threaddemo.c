@@ -2,6 +2,8 @@
 //
 //   threaddemo         run the demo (and a self-check of the thread library)
 //   threaddemo guard   also show a stack overflow hitting the guard page
+//   threaddemo park N  each worker sleeps N ticks first: time to look at
+//                      the threads with `ps -L` or /proc (`threaddemo park 200 &`)
 //
 // Four threads of one process: they print the same pid but different tids;
 // they add to one global counter (exact only under a mutex); each has its
@@ -27,6 +29,7 @@ static __thread int my_value = 100;
 static __thread int my_zeroed;            // .tbss: starts at 0 in every thread
 
 static int failures;
+static int park_ticks;                    // "park N": workers sleep N ticks first
 
 static void
 check(int ok, const char *what)
@@ -48,6 +51,8 @@ worker(void *arg)
   printf("  thread %d: pid %d tid %d  my_value = %d (at %p)\n",
          index, getpid(), gettid(), my_value, &my_value);
   pthread_mutex_unlock(&print_lock);
+  if (park_ticks > 0)
+    sleep(park_ticks);
   for (int i = 0; i < ROUNDS; i++) {
     pthread_mutex_lock(&counter_lock);
     counter++;
@@ -284,6 +289,8 @@ demo_guard(void)
 int
 main(int argc, char *argv[])
 {
+  if (argc > 2 && strcmp(argv[1], "park") == 0)
+    park_ticks = atoi(argv[2]);
   demo_basics();
   demo_barrier();
   demo_cond();

@@ -164,6 +164,22 @@ void t_kwinalloc(void);
 void t_threadnosatp(void);
 void t_tlbremap(void);
 
+// ---- /proc (ut/procfs.c) ----
+void t_procthreads(void);
+void t_procmaps(void);
+void t_procstacks(void);
+void t_procfds(void);
+void t_proczombie(void);
+void t_procbad(void);
+void t_procroot(void);
+void t_procsignals(void);
+
+// ---- PID namespaces (ut/pidns.c) ----
+void t_pidnsself(void);
+void t_pidnskill(void);
+void t_pidnsreap(void);
+void t_pidnsdeath(void);
+void t_pidnsnest(void);
 // ---- signals (ut/signal.c) ----
 void t_sighandler(void);
 void t_sigignore(void);
