@@ -35,7 +35,6 @@
 #include "mm.h"
 #include "trap.h"
 #include "signal.h"
-#include "pidns.h"
 #include "sysarg.h"
 #include "sysnums.h"
 #include "sbi.h"
@@ -384,45 +383,6 @@ int
 sig_send_pid(int pid, int sig)
 {
   return sig_send_tid(pid, 0, sig);
-}
-
-// The pid (and tid, if > 0) a system call was given are the caller's
-// numbers (pidns.c); make them real ones. -1 if the caller sees no such
-// process or thread, or sig would kill or stop the init of the caller's
-// own PID namespace (protected from inside, as init is).
-static int
-seen_to_real(int *pid, int *tid, int sig)
-{
-  struct proc *p = pid_lookup(*pid, 0);
-  if (p == 0)
-    return -1;
-  struct pidns *mine = myproc()->ns;
-  int r = (mine && p == mine->init && (sig == SIGKILL || sig == SIGSTOP)) ? -1 : 0;
-  if (*tid > 0) {
-    struct thread *t = p->threads;
-    while (t && tid_seen(t) != *tid)
-      t = t->next_in_proc;
-    if (t)
-      *tid = t->tid;
-    else
-      r = -1;
-  }
-  *pid = p->pid;
-  release(&p->lock);
-  return r;
-}
-
-int
-sig_send_seen(int pid, int tid, int sig)
-{
-  return seen_to_real(&pid, &tid, sig) < 0 ? -1 : sig_send_tid(pid, tid, sig);
-}
-
-// xv6's kill(pid): SIGKILL to the process the caller calls pid.
-int
-kill(int pid)
-{
-  return sig_send_seen(pid, 0, SIGKILL);
 }
 
 // Does something want t back in user space: a signal it does not block,

@@ -30,8 +30,8 @@ int    sig_send_tid(int pid, int tid, int sig);      // thread tid of pid (tid 0
 // By the numbers the caller sees (its PID namespace, pidns.c): sigsend,
 // tgkill (tid > 0) and kill. -1 also for the init of the caller's own
 // namespace and SIGKILL/SIGSTOP.
-int    sig_send_seen(int pid, int tid, int sig);
-int    kill(int pid);                   // xv6's kill: sig_send_seen(pid, 0, SIGKILL)
+int    sig_send_seen(int pid, int tid, int sig);      // syssig.c
+int    kill(int pid);                   // syssig.c: xv6's kill, sig_send_seen(pid, 0, SIGKILL)
 
 // Every interruptible wait loop (pipe, wait, futex, sleep, console,
 // sigsuspend) must test this, not killed(), before it sleeps with
