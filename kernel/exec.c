@@ -24,6 +24,7 @@
 #include "sysarg.h"
 #include "klib.h"
 #include "printf.h"
+#include "fpu.h"
 
 #define USTACK_PAGES 1
 
@@ -179,6 +180,7 @@ exec(char *path, char **argv)
   t->trapframe->sp = sp;
   t->trapframe->a1 = sp;           // argv
   t->trapframe->tp = 0;
+  fpu_init(t);                     // the new program starts with clean FP registers
   set_name(p, path);
   return argc;                     // becomes a0: main's argc
 }

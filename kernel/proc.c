@@ -35,6 +35,7 @@
 #include "sbi.h"
 #include "klib.h"
 #include "printf.h"
+#include "fpu.h"
 
 struct proc procs[NPROC];
 static struct proc *initproc;
@@ -244,6 +245,7 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
   if (nt == 0)
     goto fail_proc;
   init_child_regs(nt, me, flags, stack, tls);
+  fpu_fork(nt, me, !(flags & CLONE_THREAD));
   if (flags & CLONE_CHILD_CLEARTID)
     nt->clear_child_tid = ctid;
   if ((flags & CLONE_PARENT_SETTID) && copyout(p->mm, ctid, &tid, sizeof(tid)) < 0)
@@ -477,6 +479,16 @@ die(void)
   if (thread_told_to_die(mythread()))
     thread_finish(-1);
   exit(-1);
+}
+
+// The pid of p's parent (getppid); 0 for init, which has none.
+int
+parent_pid(struct proc *p)
+{
+  acquire(&wait_lock);
+  int pid = p->parent ? p->parent->pid : 0;
+  release(&wait_lock);
+  return pid;
 }
 
 // Reap one zombie child: its pid, with its status stored at user_status

@@ -50,6 +50,7 @@ int    clone(int flags, uint64 stack, uint64 tls, uint64 ctid);
 void   exit(int status) __attribute__((noreturn));   // whole process
 void   thread_exit(int value) __attribute__((noreturn)); // calling thread only
 int    wait(uint64 user_status);
+int    parent_pid(struct proc *p);    // getppid: 0 if none
 int    kill(int pid);
 int    killed(void);            // is the calling thread (or its process) killed?
 void   die(void) __attribute__((noreturn)); // act on killed(): end the thread or process

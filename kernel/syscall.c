@@ -79,6 +79,11 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_procinfo] = sys_procinfo,
   [SYS_meminfo] = sys_meminfo,   [SYS_poweroff] = sys_poweroff,
   [SYS_hartstat] = sys_hartstat,
+  [SYS_lseek] = sys_lseek,
+  [SYS_getppid] = sys_getppid,
+  [SYS_clock_gettime] = sys_clock_gettime,
+  [SYS_dup2] = sys_dup2,
+  [SYS_sched_yield] = sys_sched_yield,
 };
 
 void

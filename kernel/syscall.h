@@ -37,4 +37,11 @@
 #define SYS_poweroff    31
 #define SYS_hartstat    32
 
+// The POSIX runtime's calls (sysposix.c, docs/user.md).
+#define SYS_lseek         46
+#define SYS_getppid       47
+#define SYS_clock_gettime 48
+#define SYS_dup2          49
+#define SYS_sched_yield   50
+
 #endif

@@ -43,4 +43,11 @@ uint64 sys_unlink(void);
 uint64 sys_link(void);
 uint64 sys_mkdir(void);
 
+// sysposix.c: calls the POSIX runtime needs (docs/user.md)
+uint64 sys_lseek(void);
+uint64 sys_getppid(void);
+uint64 sys_clock_gettime(void);
+uint64 sys_dup2(void);
+uint64 sys_sched_yield(void);
+
 #endif
