@@ -131,9 +131,12 @@ $(U)/_bench: $(U)/bench.o $(BENCHOBJS) $(ULIB) $(U)/user.ld
 # (user/pthread*.c, compiled a second time for this ABI into user/posix/obj/).
 P := $(U)/posix
 PARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
-# _POSIX_MONOTONIC_CLOCK: picolibc hides CLOCK_MONOTONIC without it; weft has one.
+# The feature macros: picolibc declares clock_gettime/nanosleep, CLOCK_MONOTONIC
+# and sched_yield only when the system says it has them; weft does.
+PFEATURES := -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+	-D_POSIX_PRIORITY_SCHEDULING=200809L
 PCFLAGS := -Wall -Werror -O2 -g $(PARCH) --specs=picolibc.specs -I$(P)/include -I. \
-	-D_POSIX_MONOTONIC_CLOCK=200809L \
+	$(PFEATURES) \
 	-fno-common -fno-stack-protector -fno-pie -no-pie -ffunction-sections -fdata-sections \
 	$(EXTRA_CFLAGS)
 PLIBCFLAGS := $(filter-out $(ARCH),$(CFLAGS)) $(PARCH) -ffunction-sections -fdata-sections

@@ -93,7 +93,9 @@ pthread_once(pthread_once_t *once, void (*fn)(void))
 
 // ---- cond_timedwait ---------------------------------------------------------------
 // As pthread_cond_wait (pthread.c): sample seq under the mutex, unlock,
-// sleep while seq is unchanged -- here for at most the ticks left.
+// sleep while seq is unchanged -- here for at most the ticks left. A futex
+// timeout may end up to a tick early (its deadline counts whole ticks), so
+// the wait goes on until seq changes or abstime has really passed.
 
 int
 pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
@@ -102,17 +104,16 @@ pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct times
     return PTHREAD_EINVAL;
   int seen = LOAD(&c->seq);
   int ticks = ticks_until(abstime);
-  if (ticks > 0) {
-    pthread_mutex_unlock(m);
-    futex(&c->seq, FUTEX_WAIT, seen, ticks);
-    // As in pthread_cond_wait: others may have been woken with us, so
-    // lock in the "maybe sleepers" state (mutex word 2).
-    while (__atomic_exchange_n(&m->state, 2, __ATOMIC_ACQ_REL) != 0)
-      futex(&m->state, FUTEX_WAIT, 2, 0);
-  }
-  if (LOAD(&c->seq) == seen && ticks_until(abstime) == 0)
+  if (ticks == 0)
     return PTHREAD_ETIMEDOUT;
-  return 0;
+  pthread_mutex_unlock(m);
+  while (LOAD(&c->seq) == seen && (ticks = ticks_until(abstime)) > 0)
+    futex(&c->seq, FUTEX_WAIT, seen, ticks);
+  // As in pthread_cond_wait: others may have been woken with us, so lock
+  // in the "maybe sleepers" state (mutex word 2).
+  while (__atomic_exchange_n(&m->state, 2, __ATOMIC_ACQ_REL) != 0)
+    futex(&m->state, FUTEX_WAIT, 2, 0);
+  return LOAD(&c->seq) == seen ? PTHREAD_ETIMEDOUT : 0;
 }
 
 // ---- read-write lock ------------------------------------------------------------------
