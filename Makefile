@@ -141,7 +141,8 @@ PCFLAGS := -Wall -Werror -O2 -g $(PARCH) --specs=picolibc.specs -I$(P)/include -
 	$(EXTRA_CFLAGS)
 PLIBCFLAGS := $(filter-out $(ARCH),$(CFLAGS)) $(PARCH) -ffunction-sections -fdata-sections
 PLDFLAGS := $(PARCH) --specs=picolibc.specs -nostartfiles -static -T $(P)/posix.ld \
-	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments \
+	-Wl,--wrap=vfprintf,--wrap=fputs,--wrap=puts,--wrap=fwrite
 PRT := $(addprefix $(P)/rt/,start.o files.o proc.o time.o sigstub.o) \
 	$(P)/obj/pthread.o $(P)/obj/pthread_sync.o
 PPROGS := $(addprefix $(U)/_,$(basename $(notdir $(wildcard $(P)/*.c))))

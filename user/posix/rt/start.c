@@ -15,8 +15,12 @@
 // __retarget_lock_* around malloc, each FILE and a few globals. Each is a
 // recursive lock on a pthread mutex (user/pthread.c), so stdio and malloc
 // are safe from many threads. The owner is named by its tp, which is
-// different in every thread.
+// different in every thread. picolibc takes a FILE's lock per character;
+// POSIX wants each call whole, so the Makefile links with --wrap for
+// vfprintf, fputs, puts and fwrite and the wrappers below hold the FILE's
+// lock across the call (the per-character locking then nests).
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdio-bufio.h>
 #include <stdlib.h>
@@ -118,6 +122,59 @@ flush_streams(void)
 {
   fflush(stdout);
   fflush(stderr);
+}
+
+// ---- one lock per stdio call -------------------------------------------------
+
+static struct __lock *
+file_lock(FILE *f)
+{
+  return (f->flags & __SBUF) ? ((struct __file_bufio *)f)->lock : 0;
+}
+
+int __real_vfprintf(FILE *f, const char *fmt, va_list ap);
+int __real_fputs(const char *s, FILE *f);
+int __real_puts(const char *s);
+size_t __real_fwrite(const void *p, size_t size, size_t n, FILE *f);
+
+int
+__wrap_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+  struct __lock *l = file_lock(f);
+  __retarget_lock_acquire_recursive(l);
+  int r = __real_vfprintf(f, fmt, ap);
+  __retarget_lock_release_recursive(l);
+  return r;
+}
+
+int
+__wrap_fputs(const char *s, FILE *f)
+{
+  struct __lock *l = file_lock(f);
+  __retarget_lock_acquire_recursive(l);
+  int r = __real_fputs(s, f);
+  __retarget_lock_release_recursive(l);
+  return r;
+}
+
+int
+__wrap_puts(const char *s)
+{
+  struct __lock *l = file_lock(stdout);
+  __retarget_lock_acquire_recursive(l);
+  int r = __real_puts(s);
+  __retarget_lock_release_recursive(l);
+  return r;
+}
+
+size_t
+__wrap_fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+  struct __lock *l = file_lock(f);
+  __retarget_lock_acquire_recursive(l);
+  size_t r = __real_fwrite(p, size, n, f);
+  __retarget_lock_release_recursive(l);
+  return r;
 }
 
 // ---- the entry point ---------------------------------------------------------
