@@ -14,7 +14,7 @@ import pytest
 PTESTS = ["snprintf", "fileio", "errno", "fds", "process", "time", "math",
           "memory", "pthread", "cond", "barrier", "rwlock", "keys", "sem",
           "stdiothreads"]
-FPTESTS = ["exec", "fork", "newthread", "threads"]
+FPTESTS = ["exec", "fork", "newthread", "threads", "preempt"]
 
 RESULT = re.compile(r"(?m)^(?P<prog>ptest|fptest) (?P<name>\w+): "
                     r"(?P<res>OK|FAILED)(?P<rest>.*)$")

@@ -2,15 +2,19 @@
 //
 //   threads    five threads each keep their own values in all of f0-f31
 //              and fcsr, rewritten every round, while they are switched
-//              out thousands of times (timer preemption and sched_yield);
-//              any value from another thread fails the round
+//              out tens of thousands of times by sched_yield; any value
+//              from another thread fails the round
+//   preempt    the same without yields, until the timer has taken the hart
+//              from them 1000 times (or 20 s have passed: then at least 200)
 //   fork       a child sees the values its parent had at fork(), and the
 //              parent keeps them
 //   newthread  a new thread starts with f0-f31 and fcsr all 0
 //   exec       a program starts with f0-f31 and fcsr all 0
 //
 // The register work is in assembly (fp_rounds, fp_fork) so the compiler
-// cannot touch an FP register between setting and checking. usage:
+// cannot touch an FP register between setting and checking. Both keep the
+// calling convention: they save and restore fs0-fs11 and fcsr (SAVE_FS,
+// RESTORE_FS), which the caller's compiled code may be keeping values in. usage:
 // fptest [rounds]. Prints "fptest NAME: OK ..." or "fptest NAME: FAILED ...".
 
 #include <pthread.h>
@@ -18,21 +22,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NTHREADS 5          // more threads than harts: they must share
+
+#define SAVE_FS \
+  "  addi sp, sp, -272\n" \
+  "  .irp k, 8,9,18,19,20,21,22,23,24,25,26,27\n" \
+  "  fsd f\\k, \\k*8(sp)\n" \
+  "  .endr\n" \
+  "  frcsr t0\n" \
+  "  sd t0, 256(sp)\n"
+#define RESTORE_FS \
+  "  .irp k, 8,9,18,19,20,21,22,23,24,25,26,27\n" \
+  "  fld f\\k, \\k*8(sp)\n" \
+  "  .endr\n" \
+  "  ld t0, 256(sp)\n" \
+  "  fscsr t0\n" \
+  "  addi sp, sp, 272\n"
 
 // long fp_rounds(const uint64_t base[33], long rounds, long yield_mask,
 //                long switched[2])
 // Round r: f_k = base[k] + r, fcsr = (s % 5) << 5 | (s & 31) with
 // s = base[32] + r; spin; every round with (r & yield_mask) == 0 call
-// sched_yield; then check every register. Returns the rounds that saw a
+// sched_yield (never if yield_mask < 0); then check every register. Returns the rounds that saw a
 // wrong value; counts the yields in switched[0] and in switched[1] the
 // spins that took over 2 ms (the timer took the hart away meanwhile).
 asm(
   "  .text\n"
   "  .globl fp_rounds\n"
   "fp_rounds:\n"
+  SAVE_FS
   "  li a4, 0\n"                        // r
   "  li a5, 0\n"                        // bad rounds
   "  rdtime a6\n"
@@ -54,6 +75,7 @@ asm(
   "2:\n"
   "  addi t0, t0, -1\n"
   "  bnez t0, 2b\n"
+  "  bltz a2, 3f\n"
   "  and t0, a4, a2\n"
   "  bnez t0, 3f\n"
   "  mv t5, a0\n"                       // sched_yield(): a0 comes back changed
@@ -95,6 +117,7 @@ asm(
   "  addi a4, a4, 1\n"
   "  blt a4, a1, 1b\n"
   "  mv a0, a5\n"
+  RESTORE_FS
   "  ret\n");
 long fp_rounds(const uint64_t base[33], long rounds, long yield_mask, long switched[2]);
 
@@ -105,6 +128,7 @@ asm(
   "  .text\n"
   "  .globl fp_fork\n"
   "fp_fork:\n"
+  SAVE_FS
   "  .irp k, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
   "  fld f\\k, \\k*8(a0)\n"
   "  .endr\n"
@@ -129,6 +153,7 @@ asm(
   "  addi a5, a5, 1\n"
   "2:\n"
   "  mv a0, a5\n"
+  RESTORE_FS
   "  ret\n");
 long fp_fork(const uint64_t vals[33], int *pid);
 
@@ -206,6 +231,61 @@ test_threads(void)
   return 0;
 }
 
+static long preemptions;                // all threads' (atomic)
+
+static double
+now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double preempt_deadline;
+
+static void *
+work_preempted(void *arg)
+{
+  struct worker *w = arg;
+  while (__atomic_load_n(&preemptions, __ATOMIC_RELAXED) < 1000 && now_s() < preempt_deadline) {
+    long sw[2] = { 0, 0 };
+    w->bad += fp_rounds(w->base, 500, -1, sw);
+    w->switched[1] += sw[1];
+    __atomic_add_fetch(&preemptions, sw[1], __ATOMIC_RELAXED);
+  }
+  return 0;
+}
+
+static int
+test_preempt(void)
+{
+  static struct worker w[NTHREADS];
+  preempt_deadline = now_s() + 20;
+  for (int i = 0; i < NTHREADS; i++) {
+    fill_base(w[i].base, i + 20);
+    w[i].bad = w[i].switched[1] = 0;
+  }
+  for (int i = 1; i < NTHREADS; i++)
+    if (pthread_create(&w[i].thread, 0, work_preempted, &w[i]) != 0) {
+      printf("fptest preempt: FAILED: pthread_create\n");
+      return 1;
+    }
+  work_preempted(&w[0]);
+  long bad = 0;
+  for (int i = 0; i < NTHREADS; i++) {
+    if (i > 0)
+      pthread_join(w[i].thread, 0);
+    bad += w[i].bad;
+  }
+  if (bad || preemptions < 200) {
+    printf("fptest preempt: FAILED: %ld rounds saw wrong FP registers, %ld preemptions\n",
+           bad, preemptions);
+    return 1;
+  }
+  printf("fptest preempt: OK (%d threads, %ld preemptions)\n", NTHREADS, preemptions);
+  return 0;
+}
+
 static int
 test_fork(void)
 {
@@ -274,6 +354,7 @@ main(int argc, char **argv)
   failed += test_fork();
   failed += test_newthread();
   failed += test_threads();
+  failed += test_preempt();
   printf(failed ? "fptest: FAILED\n" : "fptest: all OK\n");
   return failed != 0;
 }
