@@ -73,7 +73,7 @@ $(K)/kernel: $(KOBJS) $(K)/kernel.ld
 	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $(K)/kernel.sym
 
 # ---- user ------------------------------------------------------------------
-ULIBSRC := ulib printf umalloc $(basename $(notdir $(wildcard $(U)/pthread.c $(U)/pthread_sync.c)))
+ULIBSRC := ulib printf umalloc signal $(basename $(notdir $(wildcard $(U)/pthread.c $(U)/pthread_sync.c)))
 ULIB := $(addprefix $(U)/,$(addsuffix .o,$(ULIBSRC))) $(U)/usys.o
 UPROGS := $(addprefix $(U)/_,$(filter-out $(ULIBSRC),$(basename $(notdir $(wildcard $(U)/*.c)))))
 
@@ -123,6 +123,17 @@ $(U)/_bench: $(U)/bench.o $(BENCHOBJS) $(ULIB) $(U)/user.ld
 	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/bench.elf $(U)/bench.o $(BENCHOBJS) $(ULIB)
 	$(OBJDUMP) -S $(U)/bench.elf > $(U)/bench.asm
 	$(OBJCOPY) --strip-debug $(U)/bench.elf $@
+
+# sh is split the same way: user/sh.c (parser and runner) plus every
+# user/sh/*.c (job control, docs/jobs.md), linked into one program.
+SHSRCS := $(wildcard $(U)/sh/*.c)
+SHOBJS := $(SHSRCS:.c=.o)
+$(U)/sh/%.o: $(U)/sh/%.c .config.stamp
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(U)/_sh: $(U)/sh.o $(SHOBJS) $(ULIB) $(U)/user.ld
+	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/sh.elf $(U)/sh.o $(SHOBJS) $(ULIB)
+	$(OBJDUMP) -S $(U)/sh.elf > $(U)/sh.asm
+	$(OBJCOPY) --strip-debug $(U)/sh.elf $@
 
 # ---- POSIX flavour (docs/user.md) -------------------------------------------
 # user/posix/NAME.c -> user/_NAME: programs that include only standard
@@ -241,7 +252,7 @@ grade: check-tools
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs \
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/sh/*.o $(U)/sh/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs \
 	  $(P)/*.o $(P)/*.d $(P)/*.elf $(P)/*.asm $(P)/posix.ld $(P)/rt/*.o $(P)/rt/*.d $(P)/obj mkfs/fsck fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
@@ -270,4 +281,4 @@ bench: check-tools
 FORCE:
 .PHONY: all qemu qemu-gdb test clean help check-tools print-qemu fsck fsstress FORCE
 
--include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d $(P)/*.d $(P)/rt/*.d $(P)/obj/*.d
+-include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d $(U)/sh/*.d $(P)/*.d $(P)/rt/*.d $(P)/obj/*.d

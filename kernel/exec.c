@@ -21,6 +21,7 @@
 #include "log.h"
 #include "elf.h"
 #include "exec.h"
+#include "signal.h"
 #include "sysarg.h"
 #include "klib.h"
 #include "printf.h"
@@ -180,6 +181,7 @@ exec(char *path, char **argv)
   t->trapframe->sp = sp;
   t->trapframe->a1 = sp;           // argv
   t->trapframe->tp = 0;
+  sig_exec(p);
   fpu_init(t);                     // the new program starts with clean FP registers
   set_name(p, path);
   return argc;                     // becomes a0: main's argc

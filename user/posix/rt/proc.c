@@ -2,13 +2,7 @@
 // execve, execvp, waitpid, wait, _exit, getpid, getppid, kill stand-ins,
 // sbrk, mmap, munmap, mprotect -- and the weft calls pthread.c uses
 // (futex, gettid, thread_exit), on weft's system calls, with errno.
-//
-// waitpid is built on wait(): a child reaped while waiting for another pid
-// is kept in `reaped` until someone asks for it. WNOHANG is not supported
-// (EINVAL): wait() cannot poll. Status words follow <sys/wait.h>: exit(n)
-// gives WIFEXITED with WEXITSTATUS n & 0xff; a process the kernel killed
-// exits with -1, which reads as WEXITSTATUS 255.
-// Locking: reaped_lock (a pthread mutex) guards `reaped`.
+// Nothing here keeps state.
 
 #include <errno.h>
 #include <stdint.h>
@@ -17,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <sys/mman.h>
-#include "user/pthread.h"
 #include "weftsys.h"
 
 pid_t
@@ -63,69 +56,16 @@ execvp(const char *file, char *const argv[])
   return execv(full, argv);
 }
 
-static int
-wait_status(int xstate)
-{
-  return (xstate & 0xff) << 8;      // WIFEXITED, WEXITSTATUS = xstate & 0xff
-}
-
-#define NREAPED 16
-static pthread_mutex_t reaped_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct { int pid, xstate; } reaped[NREAPED];
-
-// A child already reaped for pid (-1: any); 0 if none.
-static int
-take_reaped(pid_t pid, int *xstate)
-{
-  int found = 0;
-  pthread_mutex_lock(&reaped_lock);
-  for (int i = 0; i < NREAPED && !found; i++) {
-    if (reaped[i].pid && (pid == -1 || reaped[i].pid == pid)) {
-      found = reaped[i].pid;
-      *xstate = reaped[i].xstate;
-      reaped[i].pid = 0;
-    }
-  }
-  pthread_mutex_unlock(&reaped_lock);
-  return found;
-}
-
-static int
-keep_reaped(int pid, int xstate)
-{
-  int kept = 0;
-  pthread_mutex_lock(&reaped_lock);
-  for (int i = 0; i < NREAPED && !kept; i++) {
-    if (reaped[i].pid == 0) {
-      reaped[i].pid = pid;
-      reaped[i].xstate = xstate;
-      kept = 1;
-    }
-  }
-  pthread_mutex_unlock(&reaped_lock);
-  return kept;
-}
-
+// The kernel's waitpid (41) writes Linux's status word, which is what
+// picolibc's <sys/wait.h> macros read; its WNOHANG and WUNTRACED have
+// picolibc's values too.
 pid_t
 waitpid(pid_t pid, int *status, int options)
 {
-  if (options != 0 || pid == 0 || pid < -1)
-    return weft_fail(EINVAL);     // no WNOHANG, no process groups
-  int xstate;
-  int got = take_reaped(pid, &xstate);
-  while (got == 0) {
-    got = SYS1(SYS_wait, &xstate);
-    if (got < 0)
-      return weft_fail(ECHILD);
-    if (pid != -1 && got != pid) {
-      if (!keep_reaped(got, xstate))
-        return weft_fail(ENOMEM);
-      got = 0;
-    }
-  }
-  if (status)
-    *status = wait_status(xstate);
-  return got;
+  if (options & ~(WNOHANG | WUNTRACED) || pid == 0 || pid < -1)
+    return weft_fail(EINVAL);     // no process groups yet
+  long r = SYS3(SYS_waitpid, pid, status, options);
+  return r < 0 ? weft_fail(ECHILD) : r;   // or EINTR: a signal; EFAULT: bad status
 }
 
 pid_t

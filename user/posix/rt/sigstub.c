@@ -1,7 +1,9 @@
-// sigstub.c: placeholders for the two signal calls picolibc's abort() and
-// raise() link against, until weft's signals reach the POSIX flavour:
-// kill(pid, sig) kills pid outright for any nonzero sig (weft's kill) and
-// checks nothing for sig 0; sigprocmask changes nothing. Remove this file
+// sigstub.c: placeholders for the signal calls picolibc's abort() and
+// raise() and the thread library's pthread_kill/pthread_sigmask link
+// against, until weft's signals (kernel/signal.c) reach the POSIX flavour
+// with picolibc's <signal.h> numbers and sigset_t: kill(pid, sig) kills pid
+// outright for any nonzero sig (weft's kill) and checks nothing for sig 0;
+// sigprocmask changes nothing; tgkill is the raw call. Replace this file
 // when <signal.h> is implemented for real.
 
 #include <errno.h>
@@ -23,4 +25,10 @@ sigprocmask(int how, const sigset_t *set, sigset_t *old)
   if (old)
     *old = 0;
   return 0;
+}
+
+int
+tgkill(int pid, int tid, int sig)
+{
+  return SYS3(SYS_tgkill, pid, tid, sig) < 0 ? weft_fail(EINVAL) : 0;
 }
