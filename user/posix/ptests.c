@@ -220,9 +220,10 @@ t_process(void)
     _exit(1);
   pid_t b = fork();
   if (b == 0) {
-    usleep(50000);
+    usleep(300000);
     _exit(2);
   }
+  CHECK(waitpid(b, &status, WNOHANG) == 0, "WNOHANG on a running child is not 0");
   CHECK(waitpid(b, &status, 0) == b && WEXITSTATUS(status) == 2, "waitpid(b)");
   CHECK(waitpid(a, &status, 0) == a && WEXITSTATUS(status) == 1, "waitpid(a) later");
 
