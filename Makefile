@@ -37,8 +37,9 @@ QEMU ?= qemu-system-riscv64
 OPENSBI := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 BIOS ?= $(if $(wildcard $(OPENSBI)),$(OPENSBI),default)
 
-# No floating point anywhere: the trapframe does not save FP registers, so
-# sstatus.FS stays Off and an FP instruction traps.
+# The kernel and the xv6-flavour programs use no floating point (the kernel
+# must not: it would clobber user FP registers, which fpu.c saves lazily).
+# POSIX-flavour programs use hardware FP (PARCH below).
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 OPT := $(if $(filter 1,$(DEBUG)),-Og,-O2)
 CFLAGS := -Wall -Werror $(OPT) -g -fno-omit-frame-pointer $(ARCH) \
@@ -72,7 +73,7 @@ $(K)/kernel: $(KOBJS) $(K)/kernel.ld
 	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $(K)/kernel.sym
 
 # ---- user ------------------------------------------------------------------
-ULIBSRC := ulib printf umalloc signal $(basename $(notdir $(wildcard $(U)/pthread.c)))
+ULIBSRC := ulib printf umalloc signal $(basename $(notdir $(wildcard $(U)/pthread.c $(U)/pthread_sync.c)))
 ULIB := $(addprefix $(U)/,$(addsuffix .o,$(ULIBSRC))) $(U)/usys.o
 UPROGS := $(addprefix $(U)/_,$(filter-out $(ULIBSRC),$(basename $(notdir $(wildcard $(U)/*.c)))))
 
@@ -134,12 +135,53 @@ $(U)/_sh: $(U)/sh.o $(SHOBJS) $(ULIB) $(U)/user.ld
 	$(OBJDUMP) -S $(U)/sh.elf > $(U)/sh.asm
 	$(OBJCOPY) --strip-debug $(U)/sh.elf $@
 
+# ---- POSIX flavour (docs/user.md) -------------------------------------------
+# user/posix/NAME.c -> user/_NAME: programs that include only standard
+# headers, built for hardware floating point (rv64gc, lp64d) against
+# picolibc, with weft's runtime (user/posix/rt/) and the thread library
+# (user/pthread*.c, compiled a second time for this ABI into user/posix/obj/).
+P := $(U)/posix
+PARCH := -march=rv64gc -mabi=lp64d -mcmodel=medany
+# The feature macros: picolibc declares clock_gettime/nanosleep, CLOCK_MONOTONIC
+# and sched_yield only when the system says it has them; weft does.
+PFEATURES := -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+	-D_POSIX_PRIORITY_SCHEDULING=200809L
+PCFLAGS := -Wall -Werror -O2 -g $(PARCH) --specs=picolibc.specs -I$(P)/include -I. \
+	$(PFEATURES) \
+	-fno-common -fno-stack-protector -fno-pie -no-pie -ffunction-sections -fdata-sections \
+	$(EXTRA_CFLAGS)
+PLIBCFLAGS := $(filter-out $(ARCH),$(CFLAGS)) $(PARCH) -ffunction-sections -fdata-sections
+PLDFLAGS := $(PARCH) --specs=picolibc.specs -nostartfiles -static -T $(P)/posix.ld \
+	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments \
+	-Wl,--wrap=vfprintf,--wrap=fputs,--wrap=puts,--wrap=fwrite
+PRT := $(addprefix $(P)/rt/,start.o files.o proc.o time.o sigstub.o) \
+	$(P)/obj/pthread.o $(P)/obj/pthread_sync.o
+PPROGS := $(addprefix $(U)/_,$(basename $(notdir $(wildcard $(P)/*.c))))
+
+$(P)/obj/%.o: $(U)/%.c .config.stamp
+	@mkdir -p $(P)/obj
+	$(CC) $(PLIBCFLAGS) -MMD -MP -c -o $@ $<
+$(P)/rt/%.o: $(P)/rt/%.c .config.stamp
+	$(CC) $(PCFLAGS) -MMD -MP -c -o $@ $<
+$(P)/%.o: $(P)/%.c .config.stamp
+	$(CC) $(PCFLAGS) -MMD -MP -c -o $@ $<
+# user.ld plus the constructor/destructor tables picolibc walks.
+$(P)/posix.ld: $(U)/user.ld
+	sed -e '/^  \.data : {/i\  .init_array : { PROVIDE(__preinit_array_start = .); PROVIDE(__preinit_array_end = .); PROVIDE(__init_array_start = .); KEEP(*(SORT(.init_array.*))) KEEP(*(.init_array)) PROVIDE(__init_array_end = .); } :rw' \
+	    -e '/^  \.data : {/i\  .fini_array : { PROVIDE(__fini_array_start = .); KEEP(*(SORT(.fini_array.*))) KEEP(*(.fini_array)) PROVIDE(__fini_array_end = .); } :rw' $< > $@
+$(U)/_%: $(P)/%.o $(PRT) $(P)/posix.ld
+	$(CC) $(PLDFLAGS) -o $(P)/$*.elf $< $(PRT) -lm
+	$(OBJDUMP) -S $(P)/$*.elf > $(P)/$*.asm
+	$(OBJCOPY) --strip-all $(P)/$*.elf $@
+
+.PRECIOUS: $(P)/%.o $(P)/rt/%.o $(P)/obj/%.o
+
 # ---- file system image -------------------------------------------------------
 mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
 	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
-fs.img: mkfs/mkfs README.md $(UPROGS)
-	mkfs/mkfs $@ README.md $(UPROGS)
+fs.img: mkfs/mkfs README.md $(UPROGS) $(PPROGS)
+	mkfs/mkfs $@ README.md $(UPROGS) $(PPROGS)
 
 # The offline checker (docs/fs.md): `make fsck [FSIMG=]` checks an image.
 mkfs/fsck: mkfs/fsck.c $(K)/fs.h
@@ -210,7 +252,8 @@ grade: check-tools
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/sh/*.o $(U)/sh/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs mkfs/fsck fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/sh/*.o $(U)/sh/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs \
+	  $(P)/*.o $(P)/*.d $(P)/*.elf $(P)/*.asm $(P)/posix.ld $(P)/rt/*.o $(P)/rt/*.d $(P)/obj mkfs/fsck fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:
@@ -238,4 +281,4 @@ bench: check-tools
 FORCE:
 .PHONY: all qemu qemu-gdb test clean help check-tools print-qemu fsck fsstress FORCE
 
--include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d $(U)/sh/*.d
+-include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d $(U)/sh/*.d $(P)/*.d $(P)/rt/*.d $(P)/obj/*.d

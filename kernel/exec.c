@@ -25,6 +25,7 @@
 #include "sysarg.h"
 #include "klib.h"
 #include "printf.h"
+#include "fpu.h"
 
 #define USTACK_PAGES 1
 
@@ -183,6 +184,7 @@ exec(char *path, char **argv)
   t->trapframe->a1 = sp;           // argv
   t->trapframe->tp = 0;
   sig_exec(p);
+  fpu_init(t);                     // the new program starts with clean FP registers
   set_name(p, path);
   return argc;                     // becomes a0: main's argc
 }

@@ -233,6 +233,27 @@ filewrite(struct file *f, uint64 user_src, int n)
   }
 }
 
+// Move f's offset (lseek): whence 0 from the start, 1 from the offset, 2
+// from the end. Only inodes have offsets; the new one must lie in
+// [0, size], so a later read or write never starts past the end (writei
+// refuses that: no holes). The new offset, or -1.
+int
+fileseek(struct file *f, int off, int whence)
+{
+  if (f->type != FD_INODE)
+    return -1;
+  ilock(f->ip);
+  long base = whence == 0 ? 0 : whence == 1 ? f->off : whence == 2 ? f->ip->size : -1;
+  long to = base + off;
+  int r = -1;
+  if (base >= 0 && to >= 0 && to <= f->ip->size) {
+    f->off = to;
+    r = to;
+  }
+  iunlock(f->ip);
+  return r;
+}
+
 // ---- fd tables -----------------------------------------------------------------
 
 struct fdtable *
@@ -329,6 +350,25 @@ fd_install(struct file *f)
     t->ofile[fd] = f;
   release(&t->lock);
   return fd < NOFILE ? fd : -1;
+}
+
+// Put f in slot fd of the caller's table (dup2), closing whatever was
+// there. Takes over the caller's reference. fd, or -1 if out of range.
+int
+fd_install_at(struct file *f, int fd)
+{
+  struct fdtable *t = myproc()->files;
+  struct file *old;
+
+  if (fd < 0 || fd >= NOFILE)
+    return -1;
+  acquire(&t->lock);
+  old = t->ofile[fd];
+  t->ofile[fd] = f;
+  release(&t->lock);
+  if (old)
+    fileclose(old);
+  return fd;
 }
 
 struct file *

@@ -57,6 +57,7 @@ void         fileclose(struct file *f);
 int          filestat(struct file *f, uint64 user_st);
 int          fileread(struct file *f, uint64 user_dst, int n);
 int          filewrite(struct file *f, uint64 user_src, int n);
+int          fileseek(struct file *f, int off, int whence);   // lseek: new offset or -1
 
 // file.c: fd tables (clone's CLONE_FILES step uses these)
 struct fdtable *fdtable_alloc(void);                  // empty table, ref 1
@@ -65,6 +66,7 @@ struct fdtable *fdtable_share(struct fdtable *t);     // ref+1, returns t
 void            fdtable_put(struct fdtable *t);       // ref-1; last closes every file
 void            fdtable_closeall(struct fdtable *t);
 int   fd_install(struct file *f);   // put f in the caller's table: fd or -1
+int   fd_install_at(struct file *f, int fd);  // the same, in slot fd (dup2)
 struct file *fd_get(int fd);        // caller's file with a reference taken, or 0
                                     // (drop it with fileclose)
 int   fd_close(int fd);             // remove and close: 0 or -1

@@ -1,6 +1,6 @@
 // memlayout.h: where things are, physically (QEMU virt) and virtually.
 //
-// Physical:  0x0c000000 PLIC | 0x10000000 UART | 0x10001000 virtio-mmio disk
+// Physical:  0x00101000 goldfish RTC | 0x0c000000 PLIC | 0x10000000 UART | 0x10001000 virtio-mmio disk
 //            0x80000000 OpenSBI (M-mode, not ours) | 0x80200000 kernel ... ram_top
 //
 // Virtual: ONE address space layout for kernel and user. Every page table --
@@ -33,6 +33,8 @@
 #define PLIC       (KDEV + 0x0)
 #define UART0      (KDEV + PLIC_SIZE)
 #define VIRTIO0    (UART0 + 0x1000)
+#define RTC0_PA    0x00101000L            // goldfish real-time clock (sysposix.c)
+#define RTC0       (VIRTIO0 + 0x1000)
 #define UART0_IRQ  10
 #define VIRTIO0_IRQ 1
 #define PLIC_PRIORITY        (PLIC + 0x0)

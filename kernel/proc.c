@@ -38,6 +38,7 @@
 #include "signal.h"
 #include "klib.h"
 #include "printf.h"
+#include "fpu.h"
 
 struct proc procs[NPROC];
 struct proc *initproc;
@@ -276,6 +277,7 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
     goto fail_proc;
   nt->nstid = ids;
   init_child_regs(nt, me, flags, stack, tls);
+  fpu_fork(nt, me, !(flags & CLONE_THREAD));
   if (flags & CLONE_CHILD_CLEARTID)
     nt->clear_child_tid = ctid;
   tid = tid_seen(nt);              // the caller's number for it from here on
@@ -549,6 +551,16 @@ die(void)
   if (thread_told_to_die(mythread()))
     thread_finish(-1);
   exit(-1);
+}
+
+// The pid of p's parent (getppid); 0 for init, which has none.
+int
+parent_pid(struct proc *p)
+{
+  acquire(&wait_lock);
+  int pid = p->parent ? p->parent->pid : 0;
+  release(&wait_lock);
+  return pid;
 }
 
 // Has child c something to report? ZOMBIE: it exited; with WUNTRACED, a

@@ -72,6 +72,7 @@ int    clone(int flags, uint64 stack, uint64 tls, uint64 ctid);
 void   exit(int status) __attribute__((noreturn));   // whole process
 void   thread_exit(int value) __attribute__((noreturn)); // calling thread only
 int    wait(uint64 user_status);                      // xv6: status is the exit value
+int    parent_pid(struct proc *p);    // getppid: 0 if none
 int    waitpid(int pid, uint64 user_status, int options); // Linux's status word
 // Kill p: every thread dies at its next return to user; sig is what waitpid
 // reports. Caller holds p->lock.

@@ -17,6 +17,10 @@
 #define SSTATUS_SPIE (1L << 5)   // SIE before the last trap
 #define SSTATUS_SPP  (1L << 8)   // privilege before the last trap: 1 = S, 0 = U
 #define SSTATUS_SUM  (1L << 18)  // S-mode may touch U pages
+#define SSTATUS_FS   (3L << 13)  // FP unit state (fpu.c): Off, Initial, Clean, Dirty
+#define SSTATUS_FS_INITIAL (1L << 13)
+#define SSTATUS_FS_CLEAN   (2L << 13)
+#define SSTATUS_FS_DIRTY   (3L << 13)
 
 // sie / sip bits.
 #define SIE_SSIE (1L << 1)       // software (IPI)

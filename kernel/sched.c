@@ -41,6 +41,7 @@
 #include "sbi.h"
 #include "printf.h"
 #include "trap.h"
+#include "fpu.h"
 #include "signal.h"
 
 struct cpu cpus[NCPU];
@@ -235,6 +236,7 @@ sched(void)
     panic("sched: interrupts on");
   // intena belongs to this thread's kernel code path, not to the hart.
   int intena = c->intena;
+  fpu_switch_out(t);
   swtch(&t->context, &c->context);
   mycpu()->intena = intena;
 }

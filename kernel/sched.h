@@ -14,6 +14,7 @@ struct cpu {
   int started;               // reached scheduler()
   struct mm *active_mm;      // the address space in satp, held (tlb.c); 0: the kernel's
   struct mm *user_mm;        // active_mm while it runs one of its threads, else 0
+  struct thread *fp_owner;   // whose FP state the f registers hold (fpu.c), or 0
   // Counters, read by others without a lock (hartstat()):
   uint64 switches;           // threads switched to (sched.c)
   uint64 idle_waits;         // times it found nothing to run and waited in wfi

@@ -92,6 +92,11 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_getpgid] = sys_getpgid,
   [SYS_tcsetpgrp] = sys_tcsetpgrp,
   [SYS_tcgetpgrp] = sys_tcgetpgrp,
+  [SYS_lseek] = sys_lseek,
+  [SYS_getppid] = sys_getppid,
+  [SYS_clock_gettime] = sys_clock_gettime,
+  [SYS_dup2] = sys_dup2,
+  [SYS_sched_yield] = sys_sched_yield,
 };
 
 void

@@ -50,4 +50,11 @@
 #define SYS_tcsetpgrp   44
 #define SYS_tcgetpgrp   45
 
+// The POSIX runtime's calls (sysposix.c, docs/user.md).
+#define SYS_lseek         46
+#define SYS_getppid       47
+#define SYS_clock_gettime 48
+#define SYS_dup2          49
+#define SYS_sched_yield   50
+
 #endif

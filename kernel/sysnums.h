@@ -60,4 +60,11 @@ uint64 sys_getpgid(void);
 uint64 sys_tcsetpgrp(void);
 uint64 sys_tcgetpgrp(void);
 
+// sysposix.c: calls the POSIX runtime needs (docs/user.md)
+uint64 sys_lseek(void);
+uint64 sys_getppid(void);
+uint64 sys_clock_gettime(void);
+uint64 sys_dup2(void);
+uint64 sys_sched_yield(void);
+
 #endif

@@ -20,6 +20,7 @@
 #include "sched.h"
 #include "klib.h"
 #include "printf.h"
+#include "fpu.h"
 
 struct thread threads[NTHREAD];
 
@@ -103,6 +104,7 @@ thread_alloc(struct proc *p, int tid)
   t->karg = 0;
   t->name[0] = 0;
   t->next_in_proc = 0;
+  fpu_init(t);
   // The first swtch() to the thread "returns" into thread_entry on a fresh stack.
   memset(&t->context, 0, sizeof(t->context));
   t->context.ra = (uint64)thread_entry;

@@ -29,6 +29,13 @@ struct trapframe {
   /* 272 */ uint64 pad;            // keeps the size a multiple of 16 (stack alignment)
 };
 
+// A thread's floating-point registers while they are not in a hart (fpu.c,
+// fpuregs.S depends on the layout: f0..f31, then fcsr).
+struct fpstate {
+  uint64 f[32];
+  uint64 fcsr;
+};
+
 enum thread_state { TS_UNUSED, TS_EMBRYO, TS_RUNNABLE, TS_RUNNING, TS_SLEEPING, TS_ZOMBIE };
 
 struct proc;
@@ -82,6 +89,11 @@ struct thread {
   void (*kfn)(void *);          // kernel code to run first: kthread body, first process setup
   void *karg;
   char name[16];                // kthreads only; user threads go by their proc's name
+
+  // Floating point (fpu.c), private to the thread like its trapframe:
+  struct fpstate fp;            // f0-f31, fcsr; current unless fp_status is Dirty
+  uint64 fp_status;             // sstatus.FS its user code left: Initial, Clean or Dirty
+  int fp_hart;                  // hart whose registers last held fp, -1 none
 };
 
 extern struct thread threads[NTHREAD];

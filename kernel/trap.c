@@ -24,6 +24,7 @@
 #include "exec.h"
 #include "signal.h"
 #include "printf.h"
+#include "fpu.h"
 
 uint ticks;
 struct spinlock tickslock;
@@ -175,6 +176,7 @@ usertrap(void)
   csr_write(stvec, (uint64)kernelvec);   // traps from now on are the kernel's
 
   struct thread *t = mythread();
+  fpu_user_enter(t);
   t->trapframe->epc = csr_read(sepc);
   uint64 scause = csr_read(scause);
   int intr = INTR_NONE;
@@ -214,6 +216,7 @@ usertrapret(void)
 
   // From here until sret a trap would go to uservec with kernel state: none.
   intr_off();
+  fpu_user_return(t);
   csr_write(stvec, (uint64)uservec);
 
   tf->kernel_sp = (uint64)tf;      // the kernel stack grows down from the trapframe

@@ -247,6 +247,7 @@ kvminit(void)
 
   kvmmap(UART0, UART0_PA, PGSIZE, PTE_R | PTE_W);
   kvmmap(VIRTIO0, VIRTIO0_PA, PGSIZE, PTE_R | PTE_W);
+  kvmmap(RTC0, RTC0_PA, PGSIZE, PTE_R | PTE_W);
   kvmmap(PLIC, PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
 
   uint64 text = KERNLOAD, rodata = (uint64)etext, data = (uint64)erodata;

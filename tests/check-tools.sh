@@ -1,7 +1,8 @@
 #!/bin/sh
 # check-tools.sh CC QEMU: is everything weft's build and tests need installed?
 #
-# Checks the cross compiler, QEMU (qemu-system-riscv64 >= 7.0), pytest and
+# Checks the cross compiler, picolibc for it (the POSIX flavour, docs/user.md),
+# QEMU (qemu-system-riscv64 >= 7.0), pytest and
 # pexpect under /usr/bin/python3, and gdb-multiarch (a warning only). When
 # something is missing it installs the Debian packages if it can (root, or
 # sudo without a password, and apt-get present); otherwise it prints the
@@ -10,12 +11,17 @@
 CC=${1:-riscv64-unknown-elf-gcc}
 QEMU=${2:-qemu-system-riscv64}
 PY=/usr/bin/python3
-PKGS="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-misc opensbi python3-pytest python3-pexpect gdb-multiarch"
+PKGS="gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc opensbi python3-pytest python3-pexpect gdb-multiarch"
 APT_LINE="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $PKGS"
 
 # Print one line per missing tool; print nothing when all is well.
 missing() {
   command -v "$CC" >/dev/null 2>&1 || echo "cross compiler $CC not found"
+  # gcc prints the name back unchanged when it finds no such file.
+  case $("$CC" -print-file-name=picolibc.specs 2>/dev/null) in
+    /*) ;;
+    *) echo "picolibc for $CC not found (picolibc.specs)" ;;
+  esac
   if ! command -v "$QEMU" >/dev/null 2>&1; then
     echo "$QEMU not found"
   else

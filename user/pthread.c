@@ -165,7 +165,7 @@ __tls_setup(void)
     len = tls_area_size();
     base = sbrk((int)len);
     if (base == (char *)-1) {
-      fprintf(2, "tls: no memory for %d bytes of thread-local data\n", (int)len);
+      write(2, "tls: no memory for thread-local data\n", 37);
       exit(1);
     }
   }
@@ -373,6 +373,7 @@ pthread_exit(void *retval)
 {
   struct pthread *self = current();
   self->retval = retval;
+  __pthread_keys_exit();
   // The kernel clears tid_word (and wakes a joiner) only after this thread
   // has left user space for good, so its stack is no longer in use.
   thread_exit(0);

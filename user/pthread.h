@@ -1,18 +1,21 @@
 // pthread.h: weft's POSIX-style thread library (user/pthread.c).
 // Threads are clone() tasks sharing the address space, files and cwd; every
 // blocking primitive sleeps in the kernel with futex(), none busy-waits
-// except pthread_spin_lock. Programs include "kernel/types.h" and
-// "user/user.h" first. Functions return 0 or an error number (never set
-// errno: weft's user library has none).
+// except pthread_spin_lock. xv6-flavour programs include "kernel/types.h"
+// and "user/user.h" first; POSIX-flavour programs get this file through
+// <pthread.h> (docs/user.md). Functions return 0 or an error number (never
+// set errno: the xv6 flavour has none). More objects: pthread_sync.h.
 #ifndef WEFT_PTHREAD_H
 #define WEFT_PTHREAD_H
 
-// Error numbers the library returns (Linux's values).
+// Error numbers the library returns: picolibc's <errno.h> values, so POSIX
+// programs can compare with EDEADLK and friends (all but EDEADLK are also
+// Linux's).
 #define PTHREAD_ESRCH     3   // no such thread: never created, or already joined/freed
 #define PTHREAD_EAGAIN   11   // no memory or no thread slot
 #define PTHREAD_EBUSY    16   // trylock: already locked; destroy: in use
 #define PTHREAD_EINVAL   22   // bad argument, or thread not joinable
-#define PTHREAD_EDEADLK  35   // a thread tried to join itself
+#define PTHREAD_EDEADLK  45   // a thread tried to join itself
 
 // One thread. The descriptor lives just below the thread's TLS block
 // (tp - sizeof(struct pthread)), so pthread_self() is one subtraction.
@@ -22,7 +25,7 @@ typedef struct pthread *pthread_t;
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
 typedef struct {
-  uint64 stacksize;     // 0: the default (PTHREAD_STACK_DEFAULT)
+  unsigned long stacksize;   // 0: the default (PTHREAD_STACK_DEFAULT)
   int detachstate;      // PTHREAD_CREATE_*
 } pthread_attr_t;
 #define PTHREAD_STACK_DEFAULT (16 * 1024)
@@ -75,7 +78,7 @@ int pthread_gettid(pthread_t thread);   // weft: the kernel tid of a thread
 
 int pthread_attr_init(pthread_attr_t *attr);
 int pthread_attr_destroy(pthread_attr_t *attr);
-int pthread_attr_setstacksize(pthread_attr_t *attr, uint64 size);
+int pthread_attr_setstacksize(pthread_attr_t *attr, unsigned long size);
 int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
 
 // Mutexes.
@@ -117,6 +120,8 @@ int clone_run(int flags, void *stack, void *tls, int *ctid,
 // process; the calling thread's mask (how: SIG_BLOCK/SIG_UNBLOCK/SIG_SETMASK;
 // the sets are sigset_t). 0, or an error number.
 int pthread_kill(pthread_t t, int sig);
-int pthread_sigmask(int how, const uint64 *set, uint64 *old);
+int pthread_sigmask(int how, const unsigned long *set, unsigned long *old);
+
+#include "pthread_sync.h"
 
 #endif

@@ -169,6 +169,7 @@ static struct test tests[] = {
   { "pidnsself", t_pidnsself, 1, 1 },   { "pidnskill", t_pidnskill, 1, 1 },
   { "pidnsreap", t_pidnsreap, 1, 1 },   { "pidnsdeath", t_pidnsdeath, 1, 1 },
   { "pidnsnest", t_pidnsnest, 1, 1 },
+  { "posixcalls", t_posixcalls, 1, 1 },
   { "sighandler", t_sighandler, 1, 1 }, { "sigignore", t_sigignore, 1, 1 },
   { "sigdefault", t_sigdefault, 1, 1 }, { "sigkillblocked", t_sigkillblocked, 1, 1 },
   { "sigthreadmask", t_sigthreadmask, 1, 1 }, { "sigregs", t_sigregs, 1, 1 },

@@ -158,6 +158,9 @@ void t_threadstacks(void);
 void t_rrfair(void);
 void t_killfutexrace(void);
 
+// ---- the POSIX runtime's calls 46-50 (ut/posixcalls.c) ----
+void t_posixcalls(void);
+
 // ---- the shared address space (ut/aspace.c) ----
 void t_kernwindow(void);
 void t_kwinalloc(void);

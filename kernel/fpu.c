@@ -1,0 +1,102 @@
+// fpu.c: user threads' floating-point state, saved and restored lazily.
+//
+// User code may use F/D instructions (sstatus.FS is never Off in user
+// mode); the kernel itself never does (built without F/D), so while a
+// thread is in the kernel the hart's f0-f31/fcsr still hold its user
+// values. The hardware tracks in sstatus.FS whether user code changed them
+// (Dirty). So:
+//   - trap entry (fpu_user_enter) notes the FS the user code left in
+//     t->fp_status -- no copying;
+//   - switching away (fpu_switch_out, from sched()) copies the registers to
+//     t->fp only if t->fp_status is Dirty, then marks it Clean: a thread
+//     that did not touch FP since it was last saved pays nothing;
+//   - return to user (fpu_user_return) loads t->fp only when this hart's
+//     registers are not already t's (cpu->fp_owner and t->fp_hart both
+//     say so), then sets sstatus.FS to t->fp_status.
+// Invariant: when t->fp_status is Dirty, t's newest values are in the
+// registers of the hart it runs on (it has not switched out since its
+// user code ran); otherwise t->fp is current.
+// fork copies the caller's state (fpu_fork); a new thread and a program
+// after exec start zeroed with FS Initial (fpu_init).
+//
+// Locking: none. t->fp* are touched only by t itself (or by its creator
+// before it first runs), cpu->fp_owner only by its hart with interrupts off.
+// Reading order: fpu_init, fpu_user_enter, fpu_switch_out, fpu_user_return,
+// fpu_fork.
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "thread.h"
+#include "sched.h"
+#include "klib.h"
+#include "fpu.h"
+
+void fpu_save(struct fpstate *fp);   // fpuregs.S
+void fpu_load(struct fpstate *fp);
+
+static void
+set_fs(uint64 fs)
+{
+  csr_clear(sstatus, SSTATUS_FS);
+  csr_set(sstatus, fs);
+}
+
+// A clean slate: zeroed registers, FS Initial, in no hart's registers.
+void
+fpu_init(struct thread *t)
+{
+  memset(&t->fp, 0, sizeof(t->fp));
+  t->fp_status = SSTATUS_FS_INITIAL;
+  t->fp_hart = -1;
+}
+
+// Trap from user mode: remember whether user code dirtied the registers.
+void
+fpu_user_enter(struct thread *t)
+{
+  t->fp_status = csr_read(sstatus) & SSTATUS_FS;
+}
+
+// t gives up the hart (sched.c, interrupts off): save dirty registers.
+void
+fpu_switch_out(struct thread *t)
+{
+  if (t->fp_status != SSTATUS_FS_DIRTY)
+    return;
+  set_fs(SSTATUS_FS_CLEAN);          // fsd needs FS on; it does not dirty
+  fpu_save(&t->fp);
+  t->fp_status = SSTATUS_FS_CLEAN;
+}
+
+// t is about to return to user mode (trap.c, interrupts off): put its
+// state in the registers unless they hold it already, and let user code
+// use them.
+void
+fpu_user_return(struct thread *t)
+{
+  struct cpu *c = mycpu();
+  if (c->fp_owner != t || t->fp_hart != c->hartid) {
+    set_fs(SSTATUS_FS_CLEAN);
+    fpu_load(&t->fp);
+    c->fp_owner = t;
+    t->fp_hart = c->hartid;
+  }
+  set_fs(t->fp_status);
+}
+
+// A new task nt made by the running thread me (clone): a new process gets
+// a copy of me's state, a new thread of the same process a clean one.
+void
+fpu_fork(struct thread *nt, struct thread *me, int copy)
+{
+  fpu_init(nt);
+  if (!copy)
+    return;
+  push_off();                        // me's registers stay on this hart meanwhile
+  fpu_switch_out(me);                // make me->fp current
+  pop_off();
+  nt->fp = me->fp;
+  nt->fp_status = me->fp_status;
+}

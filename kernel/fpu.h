@@ -1,0 +1,13 @@
+// fpu.h: user floating-point state per thread, saved lazily (fpu.c).
+#ifndef WEFT_FPU_H
+#define WEFT_FPU_H
+
+struct thread;
+
+void fpu_init(struct thread *t);          // zeroed, FS Initial (new thread, exec)
+void fpu_user_enter(struct thread *t);    // usertrap: note sstatus.FS
+void fpu_switch_out(struct thread *t);    // sched: save if Dirty
+void fpu_user_return(struct thread *t);   // usertrapret: load if not in this hart
+void fpu_fork(struct thread *nt, struct thread *me, int copy);  // clone
+
+#endif
