@@ -100,3 +100,24 @@ fpu_fork(struct thread *nt, struct thread *me, int copy)
   nt->fp = me->fp;
   nt->fp_status = me->fp_status;
 }
+
+// Signal frames (signal.c): the running thread t's FP registers as its
+// user code left them ...
+void
+fpu_get(struct thread *t, struct fpstate *out)
+{
+  push_off();                        // t's registers stay on this hart meanwhile
+  fpu_switch_out(t);                 // make t->fp current
+  pop_off();
+  *out = t->fp;
+}
+
+// ... and, at sigreturn, replaced: t->fp is current and no hart holds it,
+// so fpu_user_return loads it.
+void
+fpu_set(struct thread *t, const struct fpstate *in)
+{
+  t->fp = *in;
+  t->fp_status = SSTATUS_FS_CLEAN;
+  t->fp_hart = -1;
+}

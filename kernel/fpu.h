@@ -9,5 +9,8 @@ void fpu_user_enter(struct thread *t);    // usertrap: note sstatus.FS
 void fpu_switch_out(struct thread *t);    // sched: save if Dirty
 void fpu_user_return(struct thread *t);   // usertrapret: load if not in this hart
 void fpu_fork(struct thread *nt, struct thread *me, int copy);  // clone
+struct fpstate;
+void fpu_get(struct thread *t, struct fpstate *out);       // signal frame: t's current state
+void fpu_set(struct thread *t, const struct fpstate *in);  // sigreturn: t's new state
 
 #endif

@@ -69,14 +69,15 @@ struct sigaction {
 // The frame the kernel pushes on the user stack (16-byte aligned, below the
 // interrupted sp) before it runs a handler; sp points at it while the
 // handler runs and when it returns to sa_restorer, and sigreturn() reads it
-// back from there. regs[] is every user register: x1 (ra) .. x31 (t6), then
-// the pc the thread was interrupted at.
+// back from there. regs[] and fpregs[] are every user register: x1 (ra) ..
+// x31 (t6), then the pc the thread was interrupted at; f0..f31, then fcsr.
 #define SIGFRAME_MAGIC 0x5765667453696721UL    // "WeftSig!"
 struct sigframe {
   uint64 regs[32];      // x1..x31, pc
   sigset_t mask;        // the blocked set to restore
   uint64 magic;         // SIGFRAME_MAGIC, else sigreturn kills the process
   siginfo_t info;
+  uint64 fpregs[33];    // f0..f31, fcsr
 };
 
 // waitpid: options and the status word (Linux's encoding).

@@ -35,6 +35,7 @@
 #include "mm.h"
 #include "trap.h"
 #include "signal.h"
+#include "fpu.h"
 #include "sysarg.h"
 #include "sysnums.h"
 #include "sbi.h"
@@ -500,7 +501,9 @@ push_frame(struct thread *t, int sig, struct sigaction *a)
   _Static_assert(__builtin_offsetof(struct trapframe, epc) == 31 * sizeof(uint64),
                  "sigframe.regs copies the trapframe's x1..x31, epc");
 
+  _Static_assert(sizeof(struct fpstate) == sizeof(f.fpregs), "sigframe.fpregs is a fpstate");
   memmove(f.regs, tf, sizeof(f.regs));
+  fpu_get(t, (struct fpstate *)f.fpregs);
   f.mask = t->sigsaved_valid ? t->sigsaved : t->sigblocked;
   t->sigsaved_valid = 0;
   f.magic = SIGFRAME_MAGIC;
@@ -686,6 +689,7 @@ sys_sigreturn(void)
     return -1;
   }
   memmove(tf, f.regs, sizeof(f.regs));
+  fpu_set(t, (struct fpstate *)f.fpregs);
   sig_setmask(t, f.mask);
   return tf->a0;           // syscall() puts the result in a0: keep the restored one
 }

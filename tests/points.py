@@ -55,6 +55,7 @@ USERTESTS = {
     "sigthreadmask": 1, "sigregs": 1, "signested": 1, "sigrestart": 1,
     "sigsuspend": 1, "sigpending": 1, "sigalarm": 1, "sigchld": 1, "sigstop": 1,
     "sigclone": 1, "sigexec": 1, "sigfault": 1, "sigbadframe": 1, "sigbadptr": 1,
+    "sigfpregs": 1,
 }
 
 # Graded test file -> {pytest function -> points}. test_usertest (one test

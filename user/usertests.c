@@ -179,6 +179,7 @@ static struct test tests[] = {
   { "sigstop", t_sigstop, 1, 1 },       { "sigclone", t_sigclone, 1, 1 },
   { "sigexec", t_sigexec, 1, 1 },       { "sigfault", t_sigfault, 1, 1 },
   { "sigbadframe", t_sigbadframe, 1, 1 }, { "sigbadptr", t_sigbadptr, 1, 1 },
+  { "sigfpregs", t_sigfpregs, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))

@@ -1011,3 +1011,59 @@ t_sigbadptr(void)
   CHECK(waitpid(pid, (int *)0x1000000000UL, 0) == -1, "waitpid(bad status) did not fail");
   CHECK(wait(0) == pid, "the child a failed waitpid reported is lost");
 }
+
+// -------------------------------------------- FP registers across a handler
+
+// usertests is built without F/D, so the compiler never touches an FP
+// register: these asm blocks are the only code that does.
+#define FP_ON  ".option push\n.option arch, +d\n"
+#define FP_OFF ".option pop\n"
+
+// f_k = base + k, fcsr = fcsr.
+static void
+fp_fill(uint64 base, uint64 fcsr)
+{
+  asm volatile(FP_ON
+               ".irp k,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+               "fmv.d.x f\\k, %0\n addi %0, %0, 1\n"
+               ".endr\n"
+               "fscsr %1\n"
+               FP_OFF : "+r"(base) : "r"(fcsr));
+}
+
+// out[k] = f_k, out[32] = fcsr.
+static void
+fp_dump(uint64 *out)
+{
+  asm volatile(FP_ON
+               ".irp k,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+               "fmv.x.d t0, f\\k\n sd t0, \\k*8(%0)\n"
+               ".endr\n"
+               "frcsr t0\n sd t0, 256(%0)\n"
+               FP_OFF :: "r"(out) : "t0", "memory");
+}
+
+static void
+fp_scribble_handler(int sig)
+{
+  hits++;
+  fp_fill(0xdead000000000000UL, 0x1f);
+}
+
+// A handler that changes every FP register and fcsr: after sigreturn the
+// interrupted code has its own values back.
+void
+t_sigfpregs(void)
+{
+  uint64 got[33];
+  hits = 0;
+  on(SIGUSR1, fp_scribble_handler, 0, 0);
+  fp_fill(0x4000000000000000UL, 0x65);     // frm 3, some flags
+  sigsend(getpid(), SIGUSR1);
+  fp_dump(got);
+  CHECK(hits == 1, "the handler ran %d times", hits);
+  for (int k = 0; k < 32; k++)
+    CHECK(got[k] == 0x4000000000000000UL + k, "f%d: %p after the handler, expected %p", k,
+          (void *)got[k], (void *)(0x4000000000000000UL + k));
+  CHECK(got[32] == 0x65, "fcsr: %p after the handler, expected 0x65", (void *)got[32]);
+}

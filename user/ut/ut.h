@@ -202,6 +202,7 @@ void t_sigexec(void);
 void t_sigfault(void);
 void t_sigbadframe(void);
 void t_sigbadptr(void);
+void t_sigfpregs(void);
 void sigexec_after_exec(void);                    // usertests -x sigexec
 
 #endif
