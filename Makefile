@@ -188,12 +188,16 @@ fuzz: check-tools all
 
 # ---- grading: make grade (tests/grade.py, points in tests/points.py) -------
 # Builds (a failed build grades as 0), runs the graded tests with the slow
-# cases, prints a score table and writes Gradescope's results.json. LAB=cow
-# or LAB=threads grades one lab; RESULTS= moves the json. Exits 0 whenever
-# results.json was written, however many tests failed.
+# cases, each usertests case alone with its own time limit (a panic or a
+# hang reboots QEMU and costs only that case), prints a score table and
+# writes Gradescope's results.json. LAB=cow (or LAB=syscall,cow) grades
+# labs, T=NAME one test, GRADE_OVERLAY=DIR adds an instructor's hidden tests
+# and points (tests/overlay-sample); RESULTS= moves the json. Exits 0
+# whenever results.json was written, however many tests failed.
 RESULTS ?= results.json
 grade: check-tools
-	+CPUS=$(CPUS) /usr/bin/python3 tests/grade.py --build "$(MAKE)" --lab "$(LAB)" --out "$(RESULTS)"
+	+CPUS=$(CPUS) /usr/bin/python3 tests/grade.py --build "$(MAKE)" --lab "$(LAB)" \
+	  --test "$(T)" --overlay "$(GRADE_OVERLAY)" --out "$(RESULTS)"
 .PHONY: grade
 # ---- end of grading ------------------------------------------------------------
 

@@ -52,11 +52,13 @@ def by_name(res):
     return {t["name"]: t for t in res["tests"]}
 
 
-def fake_grade(tmp_path, mode, *extra):
+def fake_grade(tmp_path, mode, *extra, env=None):
     """grade.py on the fake machine; (exit status, stdout, results or None)."""
     out = tmp_path / "results.json"
-    env = dict(os.environ, FAKE_QEMU_MODE=mode,
+    env = dict(os.environ, FAKE_QEMU_MODE=mode, **(env or {}),
                WEFT_QEMU_CMD="/usr/bin/python3 " + FAKE)
+    for k in ("LAB", "T", "GRADE_OVERLAY", "WEFT_GRADE_OVERLAY"):
+        env.pop(k, None)
     p = subprocess.run([sys.executable, GRADE, "--out", str(out)] + list(extra),
                        cwd=weft.REPO_DIR, env=env, capture_output=True, text=True,
                        timeout=120)
@@ -69,36 +71,62 @@ def test_fake_ok_machine_scores_its_tests(tmp_path):
     rc, out, res = fake_grade(tmp_path, "ok")
     assert rc == 0 and res is not None, out
     tests = by_name(res)
-    for name in ("usertests/alpha", "usertests/bigslow", "shell/echo_prints_its_arguments",
-                 "usertests/all_passed_and_no_pages_lost"):
+    for name in ("usertests/alpha", "usertests/bigslow", "shell/echo_prints_its_arguments"):
         assert tests[name]["score"] == tests[name]["max_score"] > 0, tests[name]
     # The table's real cases are not on the fake machine: 0, and said why.
     assert tests["usertests/exitwait"]["score"] == 0
     assert "not run" in tests["usertests/exitwait"]["output"]
     assert "not in tests/points.py" in res["output"]    # alpha, beta, ...
     assert "TOTAL" in out and "wrote" in out
+    # Gradescope's fields, on every test.
+    assert res["visibility"] == "visible"
+    numbers = [t["number"] for t in res["tests"]]
+    assert len(set(numbers)) == len(numbers), numbers
+    assert "lab:cow" in tests["usertests/cowbig"]["tags"]
+    assert tests["usertests/cowbig"]["number"].startswith("%d." % (list(points.LABS).index("cow") + 1))
+    assert all(t["visibility"] == "visible" for t in res["tests"])
 
 
 @needs_fake
-def test_fake_panic_zeroes_the_rest_but_not_the_shell(tmp_path):
+def test_fake_panic_costs_only_its_own_case(tmp_path):
     rc, out, res = fake_grade(tmp_path, "panic-q")
     assert rc == 0 and res is not None, out
     tests = by_name(res)
     assert tests["usertests/alpha"]["score"] > 0
     assert tests["usertests/beta"]["score"] == 0
     assert "panic" in tests["usertests/beta"]["output"]
-    assert tests["usertests/gamma"]["score"] == 0
+    assert tests["usertests/gamma"]["score"] > 0        # QEMU rebooted for it
     assert tests["shell/echo_prints_its_arguments"]["score"] == 1
 
 
 @needs_fake
-def test_fake_hang_is_cut_short_by_the_grader_timeout(tmp_path):
-    rc, out, res = fake_grade(tmp_path, "hang-q", "--timeout", "5")
+def test_fake_hang_costs_only_its_own_case(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "hang-q", env={"WEFT_CASE_TIMEOUT": "4"})
     assert rc == 0 and res is not None, out
     tests = by_name(res)
     assert tests["usertests/beta"]["score"] == 0
+    assert "timed out" in tests["usertests/beta"]["output"]
+    assert tests["usertests/gamma"]["score"] > 0
+    assert res["execution_time"] < 100
+
+
+@needs_fake
+def test_fake_hang_is_cut_short_by_the_grader_timeout(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "hang-boot", "--timeout", "5")
+    assert rc == 0 and res is not None, out
     assert "grader stopped it" in res["output"]
     assert res["execution_time"] < 60
+
+
+@needs_fake
+def test_fake_one_test_with_T(tmp_path):
+    rc, out, res = fake_grade(tmp_path, "ok", "--test", "gamma")
+    assert rc == 0 and res is not None, out
+    assert [t["name"] for t in res["tests"]] == ["usertests/gamma"], res["tests"]
+    assert res["score"] == res["tests"][0]["max_score"] > 0
+    rc, out, res = fake_grade(tmp_path, "ok", "--test", "shell/echo_prints_its_arguments")
+    assert rc == 0 and [t["name"] for t in res["tests"]] == \
+        ["shell/echo_prints_its_arguments"], out
 
 
 @needs_fake
@@ -110,14 +138,28 @@ def test_fake_unknown_lab_still_writes_results(tmp_path):
 
 @needs_fake
 def test_fake_lab_without_tests_grades_zero_tests(tmp_path):
-    # The fake machine has no cow* or thread* cases.
-    lab = "threads" if not any(c.startswith("thread") for c in points.USERTESTS) \
-        else "cow"
-    rc, out, res = fake_grade(tmp_path, "ok", "--lab", lab)
+    # The fake machine has no cow* or thread* cases; two labs at once.
+    rc, out, res = fake_grade(tmp_path, "ok", "--lab", "cow,threads")
     assert rc == 0 and res is not None, out
-    assert all(t["score"] == 0 for t in res["tests"])
-    if not res["tests"]:
-        assert "no tests yet" in res["output"]
+    assert res["tests"] and all(t["score"] == 0 for t in res["tests"])
+    assert all(t["name"].startswith(("usertests/cow", "usertests/thread"))
+               for t in res["tests"]), [t["name"] for t in res["tests"]]
+
+
+@needs_fake
+def test_fake_overlay_adds_hidden_tests_and_points(tmp_path):
+    overlay = os.path.join(weft.TESTS_DIR, "overlay-sample")
+    rc, out, res = fake_grade(tmp_path, "ok", "--overlay", overlay, "--lab", "cow")
+    assert rc == 0 and res is not None, out
+    tests = by_name(res)
+    hidden = tests["hidden/forktest_many_children_then_all_reaped"]
+    assert hidden["max_score"] == 4 and hidden["visibility"] == "hidden", hidden
+    assert hidden["score"] == 0          # the fake machine has no forktest
+    assert tests["hidden/ls_after_many_forks"]["score"] == 1
+    assert tests["usertests/cowbig"]["max_score"] == 3
+    assert tests["usertests/cowcounters"]["visibility"] == "after_due_date"
+    # The overlay changed nothing in the tree.
+    assert not os.path.exists(os.path.join(weft.TESTS_DIR, "test_hidden.py"))
 
 
 # ---------------------------------------------------------------- the real one
