@@ -160,6 +160,7 @@ static struct test tests[] = {
   { "sparsefork", t_sparsefork, 1, 1 }, { "munmaprace", t_munmaprace, 1, 1 },
   { "sbrkrace", t_sbrkrace, 1, 1 },     { "threadstacks", t_threadstacks, 1, 1 },
   { "mmapstack", t_mmapstack, 1, 1 },
+  { "meminfo", t_meminfo, 1, 1 },       { "meminfobad", t_meminfobad, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))
