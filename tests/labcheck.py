@@ -9,7 +9,9 @@ For each lab in tests/points.py's LABS order it writes the skeleton
   - `make grade LAB=<lab>` scores 0, with every case of the lab that still
     passes named in points.REGRESSION (else it would earn points unworked),
   - `make grade LAB=<the labs before it>` scores full marks;
-then that this tree scores full marks on every lab. Prints one line per
+then that the other documented starting points of a lab
+(points.STARTING_POINTS, e.g. `make COW=0`) score 0 on it, and that this
+tree scores full marks on every lab. Prints one line per
 check and exits non-zero if any failed. Takes a few minutes (one build and
 two grades per lab); .ci/run runs it after `make test`.
 Invariant: nothing is written into this tree except tests/out/labcheck-*.
@@ -42,7 +44,7 @@ def check(ok, what, detail=""):
             print("    " + detail.replace("\n", "\n    "), flush=True)
 
 
-def grade(tree, labs, name):
+def grade(tree, labs, name, make_vars=()):
     """`make grade LAB=labs` in tree; (results dict or None, log path)."""
     out = os.path.join(tree, "labcheck-results.json")
     log = os.path.join(OUT_DIR, "labcheck-%s.log" % name)
@@ -51,7 +53,7 @@ def grade(tree, labs, name):
                         "WEFT_QEMU_CMD", "WEFT_GRADE_OVERLAY")}
     started = time.monotonic()
     p = subprocess.run(["make", "--no-print-directory", "grade", "LAB=" + ",".join(labs),
-                        "RESULTS=" + out], cwd=tree, env=env, capture_output=True,
+                        "RESULTS=" + out] + list(make_vars), cwd=tree, env=env, capture_output=True,
                        text=True, timeout=1800)
     with open(log, "w") as f:
         f.write(p.stdout + p.stderr)
@@ -60,8 +62,9 @@ def grade(tree, labs, name):
         with open(out) as f:
             res = json.load(f)
         os.unlink(out)
-    print("labcheck:      (make grade LAB=%s in %s: %.0f s, log %s)"
-          % (",".join(labs), "this tree" if tree == REPO_DIR else "the skeleton",
+    print("labcheck:      (make grade LAB=%s %s in %s: %.0f s, log %s)"
+          % (",".join(labs), " ".join(make_vars),
+             "this tree" if tree == REPO_DIR else "the skeleton",
              time.monotonic() - started, log), flush=True)
     return res, log
 
@@ -122,6 +125,13 @@ def main():
         if lab not in points.LABS:
             raise SystemExit("labcheck: unknown lab %s" % lab)
         check_lab(lab, args.keep and os.path.abspath(args.keep))
+    for lab in labs:
+        for make_vars in points.STARTING_POINTS.get(lab, []):
+            res, log = grade(REPO_DIR, [lab], "start-%s" % lab, make_vars.split())
+            earned = [t["name"] for t in (res or {}).get("tests", []) if t["score"] > 0]
+            check(booted(res) and res["score"] == 0,
+                  "LAB=%s starting point `make %s` scores 0" % (lab, make_vars),
+                  "earned points: %s (log %s)" % (", ".join(earned), log))
     res, log = grade(REPO_DIR, labs, "full-tree")
     failed = [t["name"] for t in (res or {}).get("tests", []) if t["status"] != "passed"]
     check(full(res), "this tree scores full marks on %s" % ",".join(labs),

@@ -103,7 +103,20 @@ LABS = {
 # Cases of a lab that pass on that lab's skeleton (tests/skeleton.py) as
 # well: regression checks, worth 0 (`make labcheck` finds any that are
 # missing here: a skeleton must score 0 on its lab).
-REGRESSION = set()
+REGRESSION = {
+    # the cow skeleton (and make COW=0) copies every page at fork: memory is
+    # already isolated, text already shared read-only
+    "cowoverlap", "cowisolation", "cowpipe", "cowtext", "cowmprotect",
+    # the threads skeleton's pthread_create fails at once, which the slot
+    # case accepts at the limits it probes
+    "threadslot",
+}
+
+# Other documented starting points of a lab (make variables on this tree):
+# like the skeleton, they must score 0 on the lab (`make labcheck`).
+STARTING_POINTS = {
+    "cow": ["COW=0"],
+}
 
 # Seconds one usertests case may take when graded on its own (start to the
 # prompt after it); a case that takes longer is stopped and QEMU rebooted.
