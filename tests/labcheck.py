@@ -62,8 +62,8 @@ def grade(tree, labs, name, make_vars=()):
         with open(out) as f:
             res = json.load(f)
         os.unlink(out)
-    print("labcheck:      (make grade LAB=%s %s in %s: %.0f s, log %s)"
-          % (",".join(labs), " ".join(make_vars),
+    print("labcheck:      (make grade LAB=%s in %s: %.0f s, log %s)"
+          % (" ".join([",".join(labs)] + list(make_vars)),
              "this tree" if tree == REPO_DIR else "the skeleton",
              time.monotonic() - started, log), flush=True)
     return res, log
