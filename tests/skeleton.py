@@ -18,7 +18,8 @@ lab k (LABS order in tests/points.py) keeps the labs before k solved and
 replaces the regions of k and every later lab by their stubs; the marker
 lines of the kept labs vanish, so the student tree shows no markers at all.
 Rules: only files git knows (tracked or not ignored) are copied, so build
-products never reach a student; a file with unbalanced markers is an
+products never reach a student; markers count only in source files (.c .h
+.S .ld .sh, Makefile), so docs may show them; a file with unbalanced markers is an
 error, never half-stripped.
 Invariant: the skeleton builds with -Werror, boots, passes the tests of
 the labs before k and scores 0 on lab k (`make labcheck`, tests/labcheck.py).
@@ -36,6 +37,8 @@ REPO_DIR = os.path.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 import points  # noqa: E402
 
+# Files whose markers count: source, not the docs that show the markers.
+MARKED = re.compile(r"(\.(c|h|S|ld|sh)|/Makefile|^Makefile)$")
 MARKER = re.compile(r"^\s*(//|#) LAB (?P<lab>[a-z0-9_]+): (?P<what>BEGIN SOLUTION|STUB|END)\s*$")
 STUB_LINE = re.compile(r"^(?P<indent>\s*)(//|#)> ?(?P<code>.*)$")
 
@@ -123,7 +126,7 @@ def write_skeleton(lab, out_dir, force=False):
         except UnicodeDecodeError:
             shutil.copy2(src, dst)
             continue
-        new = strip(text, rel, remove) if "LAB " in text else text
+        new = strip(text, rel, remove) if MARKED.search(rel) and "LAB " in text else text
         with open(dst, "w", encoding="utf-8") as f:
             f.write(new)
         shutil.copymode(src, dst)
@@ -134,6 +137,8 @@ def write_skeleton(lab, out_dir, force=False):
 
 def list_regions():
     for rel in tree_files():
+        if not MARKED.search(rel):
+            continue
         try:
             text = open(os.path.join(REPO_DIR, rel), encoding="utf-8").read()
         except UnicodeDecodeError:
