@@ -3,6 +3,7 @@
 Quick tests run grade.py against tests/selftest/fakeqemu.py (no kernel, a
 few seconds each): a passing machine, a panic in the middle of usertests,
 a hang cut short by the grader's timeout, an unknown LAB, an empty lab.
+One quick real-kernel test checks `usertests -g PREFIX` and `usertests NAME...`.
 The real check -- a copy of the tree built with a kernel that panics in
 link(), graded by `make grade` -- takes minutes, so it runs only when
 WEFT_GRADE_SELFTEST=1.
@@ -12,6 +13,7 @@ Invariant: nothing here writes into the work tree except tests/out/ logs
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -163,6 +165,18 @@ def test_fake_overlay_adds_hidden_tests_and_points(tmp_path):
 
 
 # ---------------------------------------------------------------- the real one
+
+@needs_fake
+def test_usertests_runs_a_group_or_the_cases_named():
+    """What the isolated grade and `usertests -g` rely on, on the real kernel."""
+    with weft.Weft("usertests-groups") as m:
+        out = m.run("usertests -g meminfo", timeout=120)
+        assert re.findall(r"test (\w+): OK", out) == ["meminfo", "meminfobad", "freepages"], out
+        out = m.run("usertests meminfobad exitwait", timeout=120)
+        assert re.findall(r"test (\w+): OK", out) == ["exitwait", "meminfobad", "freepages"], out
+        assert "no test matches nosuch" in m.run("usertests -g nosuch", timeout=60)
+        assert "usage" in m.run("usertests -z", timeout=60)
+
 
 BREAK = "-DWEFT_BREAK_SYSCALL=SYS_link"   # usertests copyinstr calls link()
 SKIP_COPY = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", "out",
