@@ -78,7 +78,7 @@ $(K)/kernel: $(KOBJS) $(K)/kernel.ld
 	$(OBJDUMP) -t $@ | sed '1,/SYMBOL TABLE/d; s/ .* / /; /^$$/d' > $(K)/kernel.sym
 
 # ---- user ------------------------------------------------------------------
-ULIBSRC := ulib printf umalloc $(basename $(notdir $(wildcard $(U)/pthread.c)))
+ULIBSRC := ulib printf umalloc signal $(basename $(notdir $(wildcard $(U)/pthread.c)))
 ULIB := $(addprefix $(U)/,$(addsuffix .o,$(ULIBSRC))) $(U)/usys.o
 UPROGS := $(addprefix $(U)/_,$(filter-out $(ULIBSRC),$(basename $(notdir $(wildcard $(U)/*.c)))))
 
@@ -128,6 +128,17 @@ $(U)/_bench: $(U)/bench.o $(BENCHOBJS) $(ULIB) $(U)/user.ld
 	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/bench.elf $(U)/bench.o $(BENCHOBJS) $(ULIB)
 	$(OBJDUMP) -S $(U)/bench.elf > $(U)/bench.asm
 	$(OBJCOPY) --strip-debug $(U)/bench.elf $@
+
+# sh is split the same way: user/sh.c (parser and runner) plus every
+# user/sh/*.c (job control, docs/jobs.md), linked into one program.
+SHSRCS := $(wildcard $(U)/sh/*.c)
+SHOBJS := $(SHSRCS:.c=.o)
+$(U)/sh/%.o: $(U)/sh/%.c .config.stamp
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(U)/_sh: $(U)/sh.o $(SHOBJS) $(ULIB) $(U)/user.ld
+	$(LD) $(LDFLAGS) -T $(U)/user.ld -o $(U)/sh.elf $(U)/sh.o $(SHOBJS) $(ULIB)
+	$(OBJDUMP) -S $(U)/sh.elf > $(U)/sh.asm
+	$(OBJCOPY) --strip-debug $(U)/sh.elf $@
 
 # ---- file system image -------------------------------------------------------
 mkfs/mkfs: mkfs/mkfs.c $(K)/fs.h $(K)/param.h
@@ -232,7 +243,7 @@ labcheck: check-tools all
 
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
-	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs mkfs/fsck fs.img .config.stamp
+	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/sh/*.o $(U)/sh/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs mkfs/fsck fs.img .config.stamp
 	rm -rf tests/__pycache__ .pytest_cache
 
 help:
@@ -264,4 +275,4 @@ bench: check-tools
 FORCE:
 .PHONY: all qemu qemu-gdb test clean help check-tools check-mem print-qemu fsck fsstress FORCE
 
--include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d
+-include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d $(U)/sh/*.d

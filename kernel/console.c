@@ -3,8 +3,11 @@
 //
 // Input typed at the UART arrives one byte at a time in consoleintr(), is
 // echoed, edited (backspace, ^U) and collected in a 128-byte circular
-// buffer; read() gets it a line at a time. Locking: cons.lock protects the
-// buffer and its three indices. Invariant: rd <= commit <= edit <= rd + INBUF;
+// buffer; read() gets it a line at a time. A line too long for the buffer
+// is discarded with a message (add_char). ^C and ^Z signal the foreground
+// process group (pgrp.c); any process may read, in the foreground or not.
+// Locking: cons.lock protects the buffer, its three indices and the
+// discarding flag. Invariant: rd <= commit <= edit <= rd + INBUF;
 // bytes in [rd, commit) are finished lines (or a ^D) that readers may take,
 // bytes in [commit, edit) are the line still being typed and may be erased.
 
@@ -19,6 +22,8 @@
 #include "mm.h"
 #include "dev.h"
 #include "printf.h"
+#include "signal.h"
+#include "pgrp.h"
 
 #define INBUF 128
 #define CTRL(x) ((x) - '@')
@@ -31,6 +36,7 @@ static struct {
   uint rd;        // next byte read() returns
   uint commit;    // end of the finished lines
   uint edit;      // end of everything typed
+  int discarding; // the line being typed did not fit: drop it up to its end
 } cons;
 
 // Kernel output: spin the byte out, drawing an erase as back-space-back.
@@ -58,20 +64,46 @@ erase_one(void)
   return cons.buf[cons.edit % INBUF];
 }
 
-// Take a typed character into the line being edited; a newline or ^D,
-// or a full buffer, hands everything typed so far to readers.
+// Say so once when a line is discarded for want of room.
+static void
+say_discarded(void)
+{
+  static const char msg[] = "\nconsole: line too long for the 128-byte input buffer: discarded\n";
+  for (const char *m = msg; *m; m++)
+    consputc(*m);
+}
+
+// Take a typed character into the line being edited; a newline or ^D hands
+// everything typed so far to readers. A character is taken only if the
+// ring keeps room for the newline that must end its line. When it does not
+// (the line is too long, or earlier lines nobody has read yet fill the
+// ring), the whole line is discarded: one message, no echo until the line
+// ends, and then readers get only its newline -- an empty line, so the
+// shell prompts again instead of running half a command.
 static void
 add_char(int c)
 {
   if (c == '\r')
     c = '\n';
+  int ends_line = (c == '\n' || c == CTRL('D'));
+  if (cons.discarding) {
+    if (!ends_line)
+      return;
+    cons.discarding = 0;
+    c = '\n';            // a ^D here would read as end of file: not what was meant
+  } else if (!ends_line && cons.edit - cons.rd >= INBUF - 1) {
+    cons.edit = cons.commit;
+    cons.discarding = 1;
+    say_discarded();
+    return;
+  }
   if (cons.edit - cons.rd >= INBUF)
-    return;               // full: drop until a reader makes room
+    return;               // full of unread lines: nowhere even for a newline
   if (c != CTRL('D'))
     consputc(c);
   cons.buf[cons.edit % INBUF] = c;
   cons.edit++;
-  if (c == '\n' || c == CTRL('D') || cons.edit - cons.rd == INBUF) {
+  if (ends_line) {
     cons.commit = cons.edit;
     wakeup(&cons.rd);
   }
@@ -82,11 +114,23 @@ void
 consoleintr(int c)
 {
   int dump = 0;
+  int sig = 0;
 
   acquire(&cons.lock);
   switch (c) {
   case CTRL('P'):
     dump = 1;
+    break;
+  case CTRL('C'):
+  case CTRL('Z'):
+    // As a terminal does: drop the line being typed, show the key, start
+    // a new line, and signal the foreground job (pgrp.c).
+    cons.edit = cons.commit;
+    cons.discarding = 0;
+    consputc('^');
+    consputc(c + '@');
+    consputc('\n');
+    sig = (c == CTRL('C')) ? SIGINT : SIGTSTP;
     break;
   case CTRL('U'):
     // Erase back to the start of the line being typed.
@@ -105,9 +149,11 @@ consoleintr(int c)
   }
   release(&cons.lock);
 
-  // procdump takes process locks and prints a lot: not under cons.lock.
+  // procdump and signals take process locks: not under cons.lock.
   if (dump)
     procdump();
+  if (sig)
+    pgrp_signal_foreground(sig);
 }
 
 // Copy up to max bytes of committed input into out, stopping after a
@@ -140,8 +186,10 @@ take_input(char *out, int max, int so_far, int *line_done)
 }
 
 // read() on the console: blocks until a whole line (or ^D) is typed.
-// Returns the byte count, 0 at end of file, -1 if killed or on a bad
-// destination address. Input that could not be copied out is given back
+// Returns the byte count, 0 at end of file, -1 on a bad destination
+// address or when a signal or a kill interrupts the wait (signal.h's
+// interrupted(): the call is restarted unless a handler runs without
+// SA_RESTART -- how a shell's ^C handler gets its prompt back). Input that could not be copied out is given back
 // for the next read, unless another reader has taken input meanwhile.
 static int
 consoleread(int user_dst, uint64 dst, int n)
@@ -152,9 +200,9 @@ consoleread(int user_dst, uint64 dst, int n)
   while (n > 0) {
     acquire(&cons.lock);
     while (cons.rd == cons.commit) {
-      if (killed()) {
+      if (interrupted()) {
         release(&cons.lock);
-        return -1;
+        return total > 0 ? total : -1;
       }
       sleep_killable(&cons.rd, &cons.lock);
     }

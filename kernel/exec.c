@@ -21,6 +21,7 @@
 #include "log.h"
 #include "elf.h"
 #include "exec.h"
+#include "signal.h"
 #include "sysarg.h"
 #include "klib.h"
 #include "printf.h"
@@ -179,6 +180,7 @@ exec(char *path, char **argv)
   t->trapframe->sp = sp;
   t->trapframe->a1 = sp;           // argv
   t->trapframe->tp = 0;
+  sig_exec(p);
   set_name(p, path);
   return argc;                     // becomes a0: main's argc
 }

@@ -23,6 +23,7 @@
 #include "mm.h"
 #include "trap.h"
 #include "exec.h"
+#include "signal.h"
 
 #define NFUTEXQ 64         // buckets; a power of two
 
@@ -62,7 +63,8 @@ count_timed(int delta)
 }
 
 // Sleep while *uaddr == val, until woken, timed out (timeout_ticks > 0) or
-// killed. 0 when woken, -1 otherwise (value differed, bad address, timeout).
+// killed or interrupted by a signal. 0 when woken, -1 otherwise (value
+// differed, bad address, timeout, signal).
 int
 futex_wait(uint64 uaddr, int val, int timeout_ticks)
 {
@@ -89,7 +91,7 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
     t->futex_deadline = 1;
   t->futex_next = q->head;
   q->head = t;
-  while (!t->futex_woken && !killed()) {
+  while (!t->futex_woken && !interrupted()) {
     if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
       break;
     sleep_killable(&t->futex_addr, &q->lock);

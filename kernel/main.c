@@ -28,6 +28,7 @@
 #include "sbi.h"
 #include "exec.h"
 #include "fdt.h"
+#include "signal.h"
 #include "printf.h"
 
 extern int boot_hartid;          // trap.c: the hart that counts ticks
@@ -62,6 +63,7 @@ static void
 boot_tasks_and_traps(void)
 {
   procinit();
+  signalinit();
   threadinit();
   trapinit();
   trapinithart();

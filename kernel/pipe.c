@@ -19,6 +19,7 @@
 #include "file.h"
 #include "mm.h"
 #include "kalloc.h"
+#include "signal.h"
 #include "printf.h"
 
 #define PIPE_BYTES 512
@@ -102,8 +103,9 @@ run_len(uint pos, uint want)
 }
 
 // Write n bytes from user_src. Blocks while the ring is full. Returns n, a
-// shorter count if user_src turns bad part way, or -1 if the read end is
-// closed, the caller is killed, or user_src is bad from the start.
+// shorter count if user_src turns bad or a signal comes part way, or -1 if
+// the read end is closed (weft raises no SIGPIPE), nothing was written before
+// a kill or signal, or user_src is bad from the start.
 int
 pipewrite(struct pipe *pi, uint64 user_src, int n)
 {
@@ -114,9 +116,14 @@ pipewrite(struct pipe *pi, uint64 user_src, int n)
     return -1;
   acquire(&pi->lock);
   while (done < (uint)n) {
-    if (!pi->reader_open || killed()) {
+    if (!pi->reader_open) {
       release(&pi->lock);
       return -1;
+    }
+    if (interrupted()) {       // a signal: report what was written (none: -1)
+      wakeup(&pi->head);
+      release(&pi->lock);
+      return done ? done : -1;
     }
     uint room = PIPE_BYTES - (pi->tail - pi->head);
     if (room == 0) {
@@ -138,8 +145,8 @@ pipewrite(struct pipe *pi, uint64 user_src, int n)
 }
 
 // Read up to n bytes into user_dst. Blocks while the ring is empty and a
-// writer remains. Returns the count (0 at end of file) or -1 if killed
-// while waiting or user_dst is bad.
+// writer remains. Returns the count (0 at end of file) or -1 if killed or
+// interrupted by a signal while waiting, or user_dst is bad.
 int
 piperead(struct pipe *pi, uint64 user_dst, int n)
 {
@@ -150,7 +157,7 @@ piperead(struct pipe *pi, uint64 user_dst, int n)
     return -1;
   acquire(&pi->lock);
   while (pi->tail == pi->head && pi->writer_open) {
-    if (killed()) {
+    if (interrupted()) {
       release(&pi->lock);
       return -1;
     }

@@ -1,4 +1,4 @@
-// proc.c: the process table -- clone, exit, wait, kill.
+// proc.c: the process table -- clone, exit, wait; killing (signals are in signal.c).
 //
 // clone() is the only way a task is born: fork() is clone(0) and a thread
 // is clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD). Like
@@ -10,7 +10,7 @@
 //
 // Locking, always taken in this order:
 //   wait_lock  -- every proc's parent pointer; wait() sleeps on it
-//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, threads
+//   p->lock    -- a proc's state, pid, killed/exiting/stopper/xstate, pgid, threads
 //   t->lock    -- a thread's state (thread.h)
 // Invariant: an ALIVE proc has nthreads >= 1. The last of its threads to
 // finish makes it DYING (in the same p->lock section that drops nthreads
@@ -33,12 +33,13 @@
 #include "exec.h"
 #include "weftabi.h"
 #include "sbi.h"
+#include "signal.h"
 #include "klib.h"
 #include "printf.h"
 
 struct proc procs[NPROC];
-static struct proc *initproc;
-static struct spinlock wait_lock;
+struct proc *initproc;
+struct spinlock wait_lock;
 
 void
 procinit(void)
@@ -70,13 +71,20 @@ proc_alloc(void)
       p->exiting = 0;
       p->stopper = 0;
       p->xstate = 0;
+      p->pgid = p->pid;     // its own group until clone copies the parent's
       p->threads = 0;
       p->nthreads = 0;
       p->mm = 0;
       p->files = 0;
       p->fs = 0;
+      p->sighand = 0;
       p->name[0] = 0;
       p->kernel = 0;
+      p->termsig = 0;
+      p->sigpending = 0;
+      p->stopped = p->nstopped = p->stopsig = 0;
+      p->alarm_at = 0;
+      p->alarm_next = 0;
       release(&p->lock);
       return p;
     }
@@ -92,12 +100,17 @@ proc_drop_resources(struct proc *p)
   struct fdtable *files = p->files;
   struct fsinfo *fs = p->fs;
   struct mm *mm = p->mm;
+  struct sighand *sh = p->sighand;
   // Detach first: once a resource is put it may be freed and its slot
   // reused, and nothing may find it through p after that (the scheduler
   // reads p->mm whenever it runs one of p's threads).
   p->files = 0;
   p->fs = 0;
   p->mm = 0;
+  p->sighand = 0;
+  alarm_cancel(p);
+  if (sh)
+    sighand_put(sh);
   if (files)
     fdtable_put(files);
   if (fs)
@@ -118,6 +131,7 @@ proc_free(struct proc *p)
   p->exiting = 0;
   p->stopper = 0;
   p->xstate = 0;
+  p->pgid = 0;
 }
 
 // ---- clone: one share-or-copy step per resource ---------------------------
@@ -143,9 +157,13 @@ copy_fs(int flags, struct proc *from, struct proc *to)
   return to->fs ? 0 : -1;
 }
 
-// CLONE_SIGHAND: weft has no signal handlers yet, so there is nothing to
-// share or copy; the flag is still validated so programs written for the
-// full interface keep working when handlers arrive.
+static int
+copy_sighand(int flags, struct proc *from, struct proc *to)
+{
+  to->sighand = (flags & CLONE_SIGHAND) ? sighand_share(from->sighand) :
+                                          sighand_copy(from->sighand);
+  return to->sighand ? 0 : -1;
+}
 
 #define CLONE_KNOWN (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
                      CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
@@ -197,11 +215,13 @@ proc_add_thread(struct proc *p, struct thread *t)
 }
 
 // The new thread starts as a copy of the caller's user registers, returning
-// 0 from clone, on the given stack and with the given TLS pointer.
+// 0 from clone, on the given stack and with the given TLS pointer, with the
+// caller's signal mask and nothing pending.
 static void
 init_child_regs(struct thread *nt, struct thread *me, int flags, uint64 stack, uint64 tls)
 {
   *nt->trapframe = *me->trapframe;
+  nt->sigblocked = me->sigblocked;
   nt->trapframe->a0 = 0;
   // LAB threads: BEGIN SOLUTION
   if (stack)
@@ -237,9 +257,10 @@ clone(int flags, uint64 stack, uint64 tls, uint64 ctid)
     if (np == 0)
       return -1;
     if (copy_mm(flags, p, np) < 0 || copy_files(flags, p, np) < 0 ||
-        copy_fs(flags, p, np) < 0)
+        copy_fs(flags, p, np) < 0 || copy_sighand(flags, p, np) < 0)
       goto fail_proc;
     safestrcpy(np->name, p->name, sizeof(np->name));
+    np->pgid = p->pgid;
   }
 
   // A new process's first thread has tid == pid; a thread gets a new id.
@@ -319,7 +340,7 @@ init_ended(struct proc *p)
 }
 
 // p's last thread has left and p is DYING: release its resources, then let
-// the parent's wait() find a zombie.
+// the parent's wait() find a zombie, and send the parent SIGCHLD.
 static void
 proc_finish(struct proc *p)
 {
@@ -330,10 +351,25 @@ proc_finish(struct proc *p)
   acquire(&wait_lock);
   reparent(p);
   wakeup(p->parent);
+  int ppid = p->parent->pid;
   acquire(&p->lock);
   p->state = PS_ZOMBIE;
   release(&p->lock);
   release(&wait_lock);
+  sig_send_pid(ppid, SIGCHLD);
+}
+
+// p stopped: wake its parent if it waits (waitpid with WUNTRACED). Returns
+// the parent's pid.
+int
+proc_parent_wake(struct proc *p)
+{
+  acquire(&wait_lock);
+  int ppid = p->parent ? p->parent->pid : 0;
+  if (p->parent)
+    wakeup(p->parent);
+  release(&wait_lock);
+  return ppid;
 }
 
 // CLONE_CHILD_CLEARTID: t is leaving the program that gave it this address.
@@ -483,59 +519,93 @@ die(void)
   exit(-1);
 }
 
-// Reap one zombie child: its pid, with its status stored at user_status
-// (if not 0). -1 if there are no children or the caller is killed.
-int
-wait(uint64 user_status)
+// Has child c something to report? ZOMBIE: it exited; with WUNTRACED, a
+// stop that waitpid has not reported yet. Caller holds c->lock.
+static int
+reportable(struct proc *c, int options)
+{
+  if (c->state == PS_ZOMBIE)
+    return 1;
+  return (options & WUNTRACED) && c->stopped && c->stopsig &&
+         c->nstopped >= c->nthreads;
+}
+
+// Report child c's state change: its status word -- xv6's (the exit value,
+// -1 if killed) or Linux's -- goes to user_status (if not 0), then a zombie
+// is freed, a stop marked reported. -1, and c untouched, if the copy fails.
+// Caller holds wait_lock and c->lock.
+static int
+take_report(struct proc *c, uint64 user_status, int xv6)
+{
+  int zombie = c->state == PS_ZOMBIE;
+  int status = !zombie ? (c->stopsig << 8) | 0x7f : xv6 ? c->xstate : sig_wait_status(c);
+  if (user_status && copyout(myproc()->mm, user_status, &status, sizeof(int)) < 0)
+    return -1;
+  if (zombie)
+    proc_free(c);
+  else
+    c->stopsig = 0;
+  return 0;
+}
+
+// Wait for a child (pid -1: any) to exit -- or stop, with WUNTRACED -- and
+// return its pid, its status stored at user_status (if not 0). WNOHANG: 0
+// if none has yet. -1 if there is no such child or a signal interrupts.
+static int
+wait_child(int pid, uint64 user_status, int options, int xv6)
 {
   struct proc *me = myproc();
   acquire(&wait_lock);
   for (;;) {
     int have_children = 0;
     for (struct proc *c = procs; c < &procs[NPROC]; c++) {
-      if (c->parent != me)
+      if (c->parent != me || (pid > 0 && c->pid != pid))
         continue;
       have_children = 1;
       acquire(&c->lock);
-      if (c->state == PS_ZOMBIE) {
-        int pid = c->pid;
-        if (user_status && copyout(me->mm, user_status, &c->xstate, sizeof(int)) < 0) {
-          release(&c->lock);
-          release(&wait_lock);
-          return -1;
-        }
-        proc_free(c);
+      if (reportable(c, options)) {
+        int cpid = c->pid;
+        int r = take_report(c, user_status, xv6);
         release(&c->lock);
         release(&wait_lock);
-        return pid;
+        return r < 0 ? -1 : cpid;
       }
       release(&c->lock);
     }
-    if (!have_children || killed()) {
+    if (!have_children || interrupted()) {
       release(&wait_lock);
       return -1;
+    }
+    if (options & WNOHANG) {
+      release(&wait_lock);
+      return 0;
     }
     sleep_killable(me, &wait_lock);   // proc_finish() of a child wakes us
   }
 }
 
-// Kill every thread of process pid; each dies at its next return to user.
-// -1 if there is no such live process, or it is one nobody may kill: init
-// (it reaps the orphans) and the kernel's own process.
 int
-kill(int pid)
+wait(uint64 user_status)
 {
-  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
-    acquire(&p->lock);
-    if (p->pid == pid && p->state == PS_ALIVE && !p->kernel && p != initproc) {
-      p->killed = 1;
-      stop_threads(p, 0, 0);
-      release(&p->lock);
-      return 0;
-    }
-    release(&p->lock);
-  }
-  return -1;
+  return wait_child(-1, user_status, 0, 1);
+}
+
+// pid > 0 or -1 (process groups, pid 0 and < -1, are not waited for yet).
+int
+waitpid(int pid, uint64 user_status, int options)
+{
+  if ((options & ~(WNOHANG | WUNTRACED)) || pid == 0 || pid < -1)
+    return -1;
+  return wait_child(pid, user_status, options, 0);
+}
+
+void
+proc_kill(struct proc *p, int sig)
+{
+  if (!p->killed && !p->exiting && !p->termsig)
+    p->termsig = sig;
+  p->killed = 1;
+  stop_threads(p, 0, 0);
 }
 
 // Both flags only ever go from 0 to 1 while the thread lives, so they are
@@ -550,11 +620,15 @@ killed(void)
          (t->proc && __atomic_load_n(&t->proc->killed, __ATOMIC_ACQUIRE));
 }
 
+// The calling process dies (a fault, no memory); waitpid reports the
+// signal a fault recorded (sig_fault), else SIGKILL.
 void
 setkilled(void)
 {
   struct proc *p = myproc();
   acquire(&p->lock);
+  if (!p->killed && !p->exiting && !p->termsig)
+    p->termsig = SIGKILL;
   p->killed = 1;
   release(&p->lock);
 }
@@ -589,7 +663,8 @@ userinit(void)
     panic("userinit: no proc");
   p->mm = mm_alloc();
   p->files = fdtable_alloc();
-  if (p->mm == 0 || p->files == 0)
+  p->sighand = sighand_alloc();
+  if (p->mm == 0 || p->files == 0 || p->sighand == 0)
     panic("userinit: out of memory");
   safestrcpy(p->name, "init", sizeof(p->name));
   struct thread *t = thread_alloc(p, p->pid);

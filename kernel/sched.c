@@ -41,6 +41,7 @@
 #include "sbi.h"
 #include "printf.h"
 #include "trap.h"
+#include "signal.h"
 
 struct cpu cpus[NCPU];
 
@@ -308,10 +309,12 @@ waitq_remove(struct waitq *q, struct thread *t)
 // is released, and we hold t->lock from before lk is released until we are
 // SLEEPING and off this hart (the scheduler releases it), while wakeup()
 // needs t->lock to look at us.
-// killable: a thread told to die does not go to sleep at all. A kill sets
-// t->killed under t->lock and wakes only threads already SLEEPING, so a
-// thread that checked killed() just before the kill would otherwise sleep
-// through it -- for ever, if nothing else wakes chan (a futex, a pipe).
+// killable: a thread told to die, or with a signal to take or a stop to
+// obey (sig_interrupts), does not go to sleep at all. A kill or a signal is
+// recorded under t->lock (or p->lock, read here under t->lock after it) and
+// wakes only threads already SLEEPING, so a thread that checked
+// interrupted() just before would otherwise sleep through it -- for ever,
+// if nothing else wakes chan (a futex, a pipe).
 static void
 sleep_on(void *chan, struct spinlock *lk, int killable)
 {
@@ -323,13 +326,15 @@ sleep_on(void *chan, struct spinlock *lk, int killable)
   release(&q->lock);
 
   acquire(&t->lock);
-  int stay_awake = killable && t->killed;
+  int stay_awake = killable && (t->killed || sig_interrupts(t));
   if (!stay_awake) {
     release(lk);
     t->chan = chan;
+    t->interruptible = killable;
     t->state = TS_SLEEPING;
     sched();
     t->chan = 0;
+    t->interruptible = 0;
   }
   release(&t->lock);
 
@@ -346,9 +351,10 @@ sleep(void *chan, struct spinlock *lk)
   sleep_on(chan, lk, 0);
 }
 
-// For waits a kill must end (pipes, wait(), futexes, the console): returns
-// at once when the thread has been told to die; the caller's loop then sees
-// killed(). Not for waits that must finish whatever happens (the disk, the
+// For waits a kill or a signal must end (pipes, wait(), futexes, sleep, the
+// console): returns at once when the thread has been told to die or has a
+// signal to take (signal.c wakes such sleepers); the caller's loop then sees
+// interrupted(). Not for waits that must finish whatever happens (the disk, the
 // log): a dying thread spinning there with a spinlock held could stop the
 // very thread it waits for.
 void

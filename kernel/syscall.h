@@ -36,5 +36,18 @@
 #define SYS_meminfo     30
 #define SYS_poweroff    31
 #define SYS_hartstat    32
+#define SYS_sigaction   33   // user stub: __sigaction (user/signal.c wraps it)
+#define SYS_sigprocmask 34
+#define SYS_sigpending  35
+#define SYS_sigsuspend  36
+#define SYS_sigsend     37
+#define SYS_tgkill      38
+#define SYS_sigreturn   39
+#define SYS_alarm       40
+#define SYS_waitpid     41
+#define SYS_setpgid     42
+#define SYS_getpgid     43
+#define SYS_tcsetpgrp   44
+#define SYS_tcgetpgrp   45
 
 #endif

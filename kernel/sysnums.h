@@ -1,5 +1,5 @@
 // sysnums.h: the kernel functions behind each system call number, one
-// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c.
+// per subsystem file: sysproc.c, sysfile.c, exec.c, sysmem.c, signal.c, pgrp.c.
 #ifndef WEFT_SYSNUMS_H
 #define WEFT_SYSNUMS_H
 
@@ -26,6 +26,17 @@ uint64 sys_mmap(void);
 uint64 sys_munmap(void);
 uint64 sys_mprotect(void);
 
+// signal.c: signals, alarm, waitpid
+uint64 sys_sigaction(void);
+uint64 sys_sigprocmask(void);
+uint64 sys_sigpending(void);
+uint64 sys_sigsuspend(void);
+uint64 sys_sigsend(void);
+uint64 sys_tgkill(void);
+uint64 sys_sigreturn(void);
+uint64 sys_alarm(void);
+uint64 sys_waitpid(void);
+
 // exec.c
 uint64 sys_exec(void);
 
@@ -42,5 +53,11 @@ uint64 sys_mknod(void);
 uint64 sys_unlink(void);
 uint64 sys_link(void);
 uint64 sys_mkdir(void);
+
+// pgrp.c: process groups and the console's foreground group
+uint64 sys_setpgid(void);
+uint64 sys_getpgid(void);
+uint64 sys_tcsetpgrp(void);
+uint64 sys_tcgetpgrp(void);
 
 #endif

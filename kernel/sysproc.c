@@ -11,6 +11,7 @@
 #include "sched.h"
 #include "trap.h"
 #include "exec.h"
+#include "signal.h"
 #include "sbi.h"
 #include "sysarg.h"
 #include "sysnums.h"
@@ -79,7 +80,7 @@ sys_gettid(void)
   return mythread()->tid;
 }
 
-// sleep(n): n clock ticks; -1 if killed meanwhile.
+// sleep(n): n clock ticks; -1 if killed or interrupted by a signal meanwhile.
 uint64
 sys_sleep(void)
 {
@@ -90,11 +91,11 @@ sys_sleep(void)
   acquire(&tickslock);
   uint start = ticks;
   while (ticks - start < (uint)n) {
-    if (killed()) {
+    if (interrupted()) {
       release(&tickslock);
       return -1;
     }
-    sleep(&ticks, &tickslock);
+    sleep_killable(&ticks, &tickslock);
   }
   release(&tickslock);
   return 0;

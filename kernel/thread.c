@@ -96,6 +96,9 @@ thread_alloc(struct proc *p, int tid)
   t->chan = 0;
   t->hart = -1;
   t->clear_child_tid = 0;
+  t->interruptible = 0;
+  t->sigblocked = t->sigpending = t->sigsaved = 0;
+  t->sigsaved_valid = t->sys_intr = 0;
   t->kfn = 0;
   t->karg = 0;
   t->name[0] = 0;

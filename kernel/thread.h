@@ -4,6 +4,7 @@
 #define WEFT_THREAD_H
 
 #include "spinlock.h"
+#include "sigabi.h"
 
 // Callee-saved registers swtch() saves and restores (swtch.S uses the offsets).
 struct context {
@@ -41,6 +42,9 @@ struct thread {
   int finishing;              // in thread_finish: UNUSED in a moment
   int tid;
   int hart;                   // hart running it or that last did; -1 never ran
+  int interruptible;          // asleep in sleep_killable: a signal wakes it
+  sigset_t sigblocked;        // signals it does not take (written only by itself)
+  sigset_t sigpending;        // thread-directed signals waiting for it
 
   // Protected by the run-queue lock (sched.c): the next RUNNABLE thread.
   struct thread *run_next;
@@ -66,6 +70,12 @@ struct thread {
   struct trapframe *trapframe;  // at the top of its kernel stack
   struct context context;       // swtch() here to run the thread
   uint64 clear_child_tid;       // CLONE_CHILD_CLEARTID address, 0 if none
+  // Signals (signal.c):
+  sigset_t sigsaved;            // sigsuspend: the mask to restore after the handler
+  int sigsaved_valid;
+  int sys_intr;                 // this system call gave up a wait for a signal
+  uint64 sys_a0;                // a0 as this system call began (to restart it)
+  uint64 sigfault_addr;         // where the fault that raised SIGSEGV/BUS/ILL was
   void (*kfn)(void *);          // kernel code to run first: kthread body, first process setup
   void *karg;
   char name[16];                // kthreads only; user threads go by their proc's name

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "sbi.h"
 #include "exec.h"
+#include "signal.h"
 #include "printf.h"
 
 uint ticks;
@@ -67,7 +68,9 @@ clock_tick(void)
     acquire(&tickslock);
     ticks++;
     wakeup(&ticks);
+    uint now = ticks;
     release(&tickslock);
+    alarm_tick(now);
   }
   timer_arm();
 }
@@ -118,12 +121,26 @@ cause_name(uint64 scause)
   }
 }
 
-// A user program did something it may not: one line, then the process dies
-// with status -1 at the end of usertrap().
+// The signal a fault raises.
+static int
+fault_signal(uint64 scause)
+{
+  switch (scause) {
+  case EXC_ILLEGAL_INST: return SIGILL;
+  case EXC_INST_MISALIGNED: case EXC_LOAD_ACCESS: case EXC_STORE_ACCESS: return SIGBUS;
+  default: return SIGSEGV;
+  }
+}
+
+// A user program did something it may not. A handler for the signal it
+// raises runs if there is one (sig_fault); otherwise one line, then the
+// process dies with status -1 at the end of usertrap().
 static void
 user_fault(uint64 scause)
 {
   struct thread *t = mythread();
+  if (sig_fault(fault_signal(scause), csr_read(stval)))
+    return;
   printf("pid %d tid %d (%s): killed: %s scause %p sepc %p stval %p\n",
          t->proc->pid, t->tid, t->proc->name, cause_name(scause),
          (void *)scause, (void *)csr_read(sepc), (void *)csr_read(stval));
@@ -179,6 +196,7 @@ usertrap(void)
     die();
   if (intr == INTR_TIMER)
     yield();
+  sig_deliver();    // the one place signals act: die, stop, or enter a handler
   usertrapret();
 }
 

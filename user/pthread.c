@@ -707,3 +707,22 @@ pthread_spin_destroy(pthread_spinlock_t *s)
 {
   return 0;
 }
+
+// ---- signals to and masks of threads (docs/signals.md) -----------------------
+
+// Send sig to thread t of this process (tgkill with t's kernel tid).
+int
+pthread_kill(pthread_t t, int sig)
+{
+  int tid = pthread_gettid(t);
+  if (tid <= 0)
+    return PTHREAD_ESRCH;
+  return tgkill(getpid(), tid, sig) == 0 ? 0 : PTHREAD_EINVAL;
+}
+
+// The calling thread's signal mask: sigprocmask, which is per thread.
+int
+pthread_sigmask(int how, const uint64 *set, uint64 *old)
+{
+  return sigprocmask(how, set, old) == 0 ? 0 : PTHREAD_EINVAL;
+}

@@ -113,4 +113,10 @@ int pthread_spin_destroy(pthread_spinlock_t *s);
 int clone_run(int flags, void *stack, void *tls, int *ctid,
               int (*fn)(void *), void *arg);
 
+// Signals (user/signal.h for the constants): sig to thread t of this
+// process; the calling thread's mask (how: SIG_BLOCK/SIG_UNBLOCK/SIG_SETMASK;
+// the sets are sigset_t). 0, or an error number.
+int pthread_kill(pthread_t t, int sig);
+int pthread_sigmask(int how, const uint64 *set, uint64 *old);
+
 #endif

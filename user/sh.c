@@ -8,12 +8,19 @@
 //        pipeline := command [ '|' pipeline ]
 //        command  := '(' list ')' { redir } | { word | redir }+
 //        redir    := ('<' | '>' | '>>') word
-//   3. run_list() walks the top-level list in the shell itself (so `cd`
-//      can change the shell's own directory) and forks one child for each
-//      other element; run_node() runs a subtree inside such a child and
+//   3. run_list() walks the top-level list in the shell itself (so `cd`,
+//      `fg`, `bg` and `jobs` can act on the shell) and forks one child for
+//      each other element; run_node() runs a subtree inside such a child and
 //      never returns.
+// Job control (docs/jobs.md), on when standard input is the console: each
+// top-level element runs in a process group of its own, the console's
+// foreground group unless it ends with '&'; a job that stops (^Z) or runs
+// in the background waits in jobs[] for fg, bg and jobs. Read from a file
+// (`sh < script`), the shell runs xv6 scripts as before: no groups.
 // State: all nodes, tokens and words live in static per-line pools that are
-// reset before each line, so nothing is ever freed. Single-threaded.
+// reset before each line, so nothing is ever freed; jobs[] lives across
+// lines (sh/jobs.c). Single-threaded; sh/jobs.c's SIGINT handler only sets
+// a flag.
 // Invariant: the shell process itself never execs and never changes its own
 // fds 0-2; redirections happen only in children.
 
@@ -22,11 +29,11 @@
 #include "kernel/fcntl.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "user/sh/sh.h"
 
 #define LINE_MAX   512
 #define MAX_TOKENS 128
 #define MAX_NODES  64
-#define MAX_REDIRS 4
 
 // ---------------------------------------------------------------- tokens
 
@@ -41,10 +48,13 @@ struct token {
 static struct token tokens[MAX_TOKENS];
 static char arena[LINE_MAX * 2];
 
+// Spaces, tabs, newlines -- and every other control character: a ^L (form
+// feed) typed at the prompt is not a command, and no program is named
+// with one.
 static int
 is_blank(char c)
 {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v';
+  return c == ' ' || (c != '\0' && (uchar)c < ' ') || c == 0x7f;
 }
 
 static int
@@ -137,30 +147,6 @@ lex(const char *line)
 }
 
 // ---------------------------------------------------------------- tree
-
-enum nodekind { N_CMD, N_SUBSHELL, N_PIPE };
-
-struct redir {
-  int fd;        // 0 for <, 1 for > and >>
-  int append;    // >>: start writing at the end of the file
-  int flags;     // open() flags
-  char *path;
-};
-
-struct node {
-  enum nodekind kind;
-  // N_CMD
-  char *argv[MAXARG + 1];
-  int argc;
-  // N_CMD and N_SUBSHELL
-  struct redir redirs[MAX_REDIRS];
-  int nredir;
-  // N_SUBSHELL: body is a list; N_PIPE: left | right
-  struct node *body, *left, *right;
-  // list linkage: the next element, and whether this one ends with '&'
-  struct node *next;
-  int background;
-};
 
 static struct node nodes[MAX_NODES];
 static int nodes_used;
@@ -326,7 +312,7 @@ parse_list(struct parser *p)
 
 // ---------------------------------------------------------------- running
 
-static int run_list(struct node *head);
+static int run_list(struct node *head, int top);
 
 static void
 fail(const char *what)
@@ -417,7 +403,7 @@ run_node(struct node *n)
 
   case N_SUBSHELL:
     apply_redirects(n);
-    exit(run_list(n->body));
+    exit(run_list(n->body, 0));
 
   case N_PIPE: {
     int ends[2];
@@ -465,9 +451,10 @@ builtin_cd(struct node *n)
 }
 
 // Run each element of a list in turn; '&' elements are not waited for.
+// At the top level (top) of an interactive shell each element is a job.
 // Returns the status of the last foreground element.
 static int
-run_list(struct node *head)
+run_list(struct node *head, int top)
 {
   int status = 0;
   for (struct node *n = head; n; n = n->next) {
@@ -475,27 +462,52 @@ run_list(struct node *head)
       status = builtin_cd(n);
       continue;
     }
+    if (top && job_builtin(n))
+      continue;
+    int as_job = top && jobs_on();
     int pid = spawn();
-    if (pid == 0)
+    if (pid == 0) {
+      if (as_job)
+        job_child_setup();
       run_node(n);
-    if (pid < 0)
+    }
+    if (pid < 0) {
       status = 1;
-    else if (!n->background)
+    } else if (as_job) {
+      status = job_run(pid, n);
+    } else if (!n->background) {
       status = wait_for(pid);
+    }
   }
   return status;
 }
 
 // ---------------------------------------------------------------- main
 
-// Read one line into buf after prompting; returns 0 at end of input.
+// Read one line into buf after prompting; returns 0 at end of input. A ^C
+// typed at the prompt interrupts the read (SIGINT's handler): the line so
+// far is dropped and an empty one returned, so the caller prompts again.
 static int
 read_line(char *buf, int size)
 {
+  int n = 0;
+  prompt_interrupted();
   fprintf(2, "$ ");
-  memset(buf, 0, size);
-  gets(buf, size);
-  return buf[0] != '\0';
+  while (n + 1 < size) {
+    int r = read(0, buf + n, 1);
+    if (r < 0 && prompt_interrupted()) {
+      buf[0] = '\n';
+      n = 1;
+      break;
+    }
+    if (r != 1)
+      break;
+    char c = buf[n++];
+    if (c == '\n' || c == '\r')
+      break;
+  }
+  buf[n] = '\0';
+  return n > 0;
 }
 
 // The shell writes prompts to fd 2 and commands inherit 0-2, so make sure
@@ -518,7 +530,11 @@ main(void)
   static char line[LINE_MAX];
 
   ensure_std_fds();
-  while (read_line(line, sizeof(line))) {
+  jobs_init();
+  for (;;) {
+    jobs_reap();
+    if (!read_line(line, sizeof(line)))
+      break;
     if (lex(line) < 0)
       continue;
     struct parser p = { 0, 0 };
@@ -528,7 +544,8 @@ main(void)
       syntax_error(&p, "unmatched )");
     if (p.failed || list == 0)
       continue;
-    run_list(list);
+    run_list(list, 1);
   }
+  jobs_hang_up();
   exit(0);
 }

@@ -1,12 +1,14 @@
 // ulib.c: the C runtime entry point and the small string/memory helpers of
-// the xv6 user API (stat, strcpy, memmove, atoi, gets, ...).
+// the xv6 user API (stat, strcpy, memmove, atoi, gets, ...), and killpg.
 // Nothing here keeps state, so every routine is safe to call from any thread.
 // Invariant: _start never returns; it hands main's result to exit().
 
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
+#include "kernel/param.h"
 #include "user/user.h"
+#include "user/signal.h"
 
 extern int main(int, char**);
 
@@ -14,8 +16,10 @@ extern int main(int, char**);
 // that defines them sees a null address and the call is skipped.
 extern void __tls_setup(void) __attribute__((weak));
 
-// exec() enters here with argc in a0 and argv in a1.
-void
+// exec() enters here with argc in a0 and argv in a1. _start sits at
+// address 0 (section .text.start comes first in user.ld), so no function
+// of the program can: a signal handler at 0 would read as SIG_DFL.
+__attribute__((section(".text.start"))) void
 _start(int argc, char **argv)
 {
   // ---- TLS setup goes here, before any user code runs ----
@@ -154,4 +158,29 @@ stat(const char *path, struct stat *st)
   int rc = fstat(fd, st);
   close(fd);
   return rc;
+}
+
+// killpg(pgid, sig): send sig to every process of group pgid; 0 if at
+// least one took it. The kernel's sigsend takes one pid only, so the
+// members are found here: every process procinfo() lists whose getpgid()
+// is pgid. One pass: a process that joins the group meanwhile is missed.
+int
+killpg(int pgid, int sig)
+{
+  if (pgid <= 0)
+    return -1;
+  struct procinfo *recs = malloc(NTHREAD * sizeof(*recs));
+  if (recs == 0)
+    return -1;
+  int n = procinfo(recs, NTHREAD);
+  int r = -1;
+  for (int i = 0; i < n; i++) {
+    // procinfo lists a process's threads one after another: take each
+    // process once.
+    if ((i == 0 || recs[i].pid != recs[i - 1].pid) && getpgid(recs[i].pid) == pgid &&
+        sigsend(recs[i].pid, sig) == 0)
+      r = 0;
+  }
+  free(recs);
+  return r;
 }

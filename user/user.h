@@ -54,6 +54,23 @@ int procinfo(struct procinfo *, int max);
 int meminfo(struct meminfo *);
 int hartstat(struct hartstat *, int max);
 int poweroff(int status);
+// weft: signals (user/signal.h has the types, constants and helpers).
+struct sigaction;
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+int sigprocmask(int how, const uint64 *set, uint64 *old);
+int sigpending(uint64 *set);
+int sigsuspend(const uint64 *mask);
+int sigsend(int pid, int sig);
+int tgkill(int pid, int tid, int sig);
+int sigreturn(void);
+int alarm(int ticks);
+int waitpid(int pid, int *status, int options);
+// weft: process groups and the console's foreground group (docs/jobs.md).
+int setpgid(int pid, int pgid);
+int getpgid(int pid);
+int tcsetpgrp(int pgid);
+int tcgetpgrp(void);
+int killpg(int pgid, int sig);     // library (ulib.c): sig to each member
 
 // ---- library (ulib.c, printf.c, umalloc.c) ----
 // Strings and memory.

@@ -568,6 +568,8 @@ exec_helper(char *what)
 {
   if(strcmp(what, "exectid") == 0)
     exectid_after_exec();
+  if(strcmp(what, "sigexec") == 0)
+    sigexec_after_exec();
   printf("usertests -x: no helper %s\n", what);
   exit(1);
 }

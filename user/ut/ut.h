@@ -49,6 +49,11 @@ void t_forkmem(void);
 void t_manyforks(void);
 void t_outofmemory(void);
 
+// ---- process groups and the console's foreground group (ut/pgrp.c) ----
+void t_pgrpset(void);
+void t_pgrptc(void);
+void t_pgrpstop(void);
+
 // ---- memory: bad pointers, sbrk, faults (ut/mem.c) ----
 void t_copyin(void);
 void t_copyout(void);
@@ -162,5 +167,26 @@ void t_kernwindow(void);
 void t_kwinalloc(void);
 void t_threadnosatp(void);
 void t_tlbremap(void);
+
+// ---- signals (ut/signal.c) ----
+void t_sighandler(void);
+void t_sigignore(void);
+void t_sigdefault(void);
+void t_sigkillblocked(void);
+void t_sigthreadmask(void);
+void t_sigregs(void);
+void t_signested(void);
+void t_sigrestart(void);
+void t_sigsuspend(void);
+void t_sigpending(void);
+void t_sigalarm(void);
+void t_sigchld(void);
+void t_sigstop(void);
+void t_sigclone(void);
+void t_sigexec(void);
+void t_sigfault(void);
+void t_sigbadframe(void);
+void t_sigbadptr(void);
+void sigexec_after_exec(void);                    // usertests -x sigexec
 
 #endif

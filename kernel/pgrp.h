@@ -1,0 +1,11 @@
+// pgrp.h: process groups and the console's foreground group (pgrp.c).
+#ifndef WEFT_PGRP_H
+#define WEFT_PGRP_H
+
+// Send sig to every live process of group pgid: 0 if at least one got it,
+// -1 if the group has no live process (or sig is bad).
+int  sig_send_pgrp(int pgid, int sig);
+// ^C and ^Z at the console: sig to the foreground group, if there is one.
+void pgrp_signal_foreground(int sig);
+
+#endif
