@@ -227,7 +227,7 @@ fuzz_one(void)
   case SYS_clone:
     if (pick(4) == 0) {   // a clone on a valid stack, so the child really runs
       a[1] = (uint64)buf + sizeof(buf) - 64;
-      a[0] &= 0x20390f00; // clone flags from ABI.md's set, CLONE_NEWPID too
+      a[0] &= 0x20390f00; // clone flags from docs/abi.md's set, CLONE_NEWPID too
     }
     fuzz_spawn(num, a[0], a[1], a[2], a[3]);
     return;
