@@ -22,6 +22,10 @@ ifeq ($(shell [ "$(CPUS)" -gt "$(NCPU_BUILD)" ] 2>/dev/null && echo yes),yes)
 $(warning CPUS=$(CPUS) is more than NCPU=$(NCPU_BUILD): harts $(NCPU_BUILD) and up will be parked)
 endif
 
+# MEM above the RAM the kernel can manage (RAMTOP_MAX in memlayout.h) is
+# refused where QEMU is started (check-mem), not silently left unused.
+RAM_MAX_MIB := $(shell sed -n 's/^\#define RAMTOP_MAX *(KERNBASE + \([0-9]*\)\*1024\*1024).*/\1/p' $(K)/memlayout.h)
+
 # Toolchain: the first riscv64 cross compiler found, unless TOOLPREFIX is set.
 ifndef TOOLPREFIX
 TOOLPREFIX := $(shell for p in riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-; do \
@@ -56,10 +60,12 @@ KOBJS := $(KASMS:.S=.o) $(KSRCS:.c=.o)
 # entry.o must come first: OpenSBI jumps to the start of the image.
 KOBJS := $(K)/entry.o $(filter-out $(K)/entry.o,$(KOBJS))
 
-# Rebuild everything when a knob changes.
+# Rebuild everything when a knob changes. Every object depends on the
+# stamp, and the stamp on the tool check: a plain `make` checks the tools
+# (tests/check-tools.sh, which can install them) before it compiles.
 CONFIG := .config.$(COW).$(DEBUG).$(subst $(space),_,$(EXTRA_CFLAGS))
 space := $(empty) $(empty)
-.config.stamp: FORCE
+.config.stamp: FORCE | check-tools
 	@echo '$(CONFIG)' | cmp -s - $@ || echo '$(CONFIG)' > $@
 
 $(K)/%.o: $(K)/%.c .config.stamp
@@ -204,16 +210,28 @@ FSIMG ?= fs.img
 
 all: $(K)/kernel fs.img mkfs/fsck
 
-qemu: check-tools $(K)/kernel fs.img
+qemu: check-tools check-mem $(K)/kernel fs.img
 	$(QEMU) $(QEMUOPTS)
 
-qemu-gdb: check-tools $(K)/kernel fs.img
-	@echo "*** gdb stub on tcp::$(GDBPORT); in another window run: gdb-multiarch"
+# .gdbinit (in this directory) loads kernel/kernel's symbols and connects to
+# this port; gdb reads it only when told to (-x) or when auto-load allows it.
+qemu-gdb: check-tools check-mem $(K)/kernel fs.img
+	@echo "*** gdb stub on tcp::$(GDBPORT); in another window, in this directory, run:"
+	@echo "***   gdb-multiarch -x .gdbinit"
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 # The exact QEMU command line (the test harness runs QEMU itself so it can kill it).
-print-qemu:
+print-qemu: check-mem
 	@echo $(QEMU) $(QEMUOPTS)
+
+check-mem:
+	@m='$(MEM)'; u=1; \
+	case $$m in *[Gg]) m=$${m%?}; u=1024;; *[Mm]) m=$${m%?};; esac; \
+	case $$m in ''|*[!0-9]*) \
+	  echo "MEM=$(MEM): give the RAM size as NNNM or NG (default 128M)" >&2; exit 2;; esac; \
+	if [ $$((m * u)) -gt "$(RAM_MAX_MIB)" ]; then \
+	  echo "MEM=$(MEM) is more than the $(RAM_MAX_MIB) MiB weft's kernel manages" \
+	    "(RAMTOP_MAX in kernel/memlayout.h); the rest would go unused" >&2; exit 2; fi
 
 check-tools:
 	@sh tests/check-tools.sh "$(CC)" "$(QEMU)"
@@ -241,13 +259,28 @@ fuzz: check-tools all
 
 # ---- grading: make grade (tests/grade.py, points in tests/points.py) -------
 # Builds (a failed build grades as 0), runs the graded tests with the slow
-# cases, prints a score table and writes Gradescope's results.json. LAB=cow
-# or LAB=threads grades one lab; RESULTS= moves the json. Exits 0 whenever
-# results.json was written, however many tests failed.
+# cases, each usertests case alone with its own time limit (a panic or a
+# hang reboots QEMU and costs only that case), prints a score table and
+# writes Gradescope's results.json. LAB=cow (or LAB=syscall,cow) grades
+# labs, T=NAME one test, GRADE_OVERLAY=DIR adds an instructor's hidden tests
+# and points (tests/overlay-sample); RESULTS= moves the json. Exits 0
+# whenever results.json was written, however many tests failed.
 RESULTS ?= results.json
 grade: check-tools
-	+CPUS=$(CPUS) /usr/bin/python3 tests/grade.py --build "$(MAKE)" --lab "$(LAB)" --out "$(RESULTS)"
+	+CPUS=$(CPUS) /usr/bin/python3 tests/grade.py --build "$(MAKE)" --lab "$(LAB)" \
+	  --test "$(T)" --overlay "$(GRADE_OVERLAY)" --out "$(RESULTS)"
 .PHONY: grade
+
+# Labs (docs/labs.md): `make skeleton LAB=cow OUT=../weft-cow` writes the
+# student tree of a lab (tests/skeleton.py); `make labcheck` checks every
+# lab's skeleton (builds, boots, 0 on its lab, the labs before it full) and
+# this tree (full marks) -- a few minutes; .ci/run runs it.
+skeleton:
+	@test -n "$(LAB)" -a -n "$(OUT)" || { echo "usage: make skeleton LAB=<lab> OUT=<dir>"; exit 2; }
+	/usr/bin/python3 tests/skeleton.py --lab "$(LAB)" --out "$(OUT)"
+labcheck: check-tools all
+	+CPUS=$(CPUS) /usr/bin/python3 tests/labcheck.py $(if $(LAB),--lab $(LAB))
+.PHONY: skeleton labcheck
 # ---- end of grading ------------------------------------------------------------
 
 clean:
@@ -262,8 +295,10 @@ help:
 	@echo "  make test       build, boot headless, run the test suite (tests/)"
 	@echo "  make bootloop   boot N=100 times (JOBS=3 at once), check every banner"
 	@echo "  make fuzz       the system-call fuzzer for MINUTES=1 (SEED= replays a run)"
-	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=cow|threads)"
-	@echo "  make bench      benchmarks, COW vs COW=0 (bench/results.json, bench/fork.png)"
+	@echo "  make grade      run the graded tests, print scores, write results.json (LAB=, T=, GRADE_OVERLAY=)"
+	@echo "  make skeleton   a lab's student tree: LAB=syscall|cow|threads OUT=dir"
+	@echo "  make labcheck   every lab's skeleton scores 0, this tree full (minutes)"
+	@echo "  make bench      benchmarks, COW vs COW=0, into bench/out/ (UPDATE=1: the committed baseline)"
 	@echo "  make qemu-gdb   boot halted with a gdb stub on port $(GDBPORT); then gdb-multiarch"
 	@echo "  make fsck       check fs.img (or FSIMG=) offline with mkfs/fsck"
 	@echo "  make fsstress   file-system stress for MINUTES (default 1), then fsck the image"
@@ -273,12 +308,14 @@ help:
 # ==== bench: `make bench` (owned by bench/; see docs/performance.md) ====
 # bench/run.py builds COW=0 then COW=1, boots each on one hart with
 # -icount shift=0 and runs user/bench.c's figures; it leaves a COW=1 build.
+# Results go to bench/out/ (untracked); UPDATE=1 rewrites the committed
+# baseline (bench/results.json, the plots, docs/performance.md's tables).
 bench: check-tools
-	/usr/bin/python3 bench/run.py
+	UPDATE=$(UPDATE) /usr/bin/python3 bench/run.py
 .PHONY: bench
 # ==== end bench ====
 
 FORCE:
-.PHONY: all qemu qemu-gdb test clean help check-tools print-qemu fsck fsstress FORCE
+.PHONY: all qemu qemu-gdb test clean help check-tools check-mem print-qemu fsck fsstress FORCE
 
 -include $(K)/*.d $(U)/*.d $(U)/ut/*.d $(U)/bench/*.d $(U)/sh/*.d $(P)/*.d $(P)/rt/*.d $(P)/obj/*.d

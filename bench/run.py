@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """run.py: `make bench` -- run user/bench.c in QEMU for a COW and a COW=0 kernel.
 
-Owns: bench/results.json, bench/fork.dat, bench/switch.dat, bench/tlb.dat
-and the plots bench/fork.png, bench/switch.png, bench/tlb.png (written only
-when every run finishes), the console logs tests/out/bench-{nocow,cow,smp,rt1}.log.
+Owns: results.json, fork.dat, switch.dat, tlb.dat and the plots fork.png,
+switch.png, tlb.png (written only when every run finishes) -- in bench/out/
+(untracked), or, with UPDATE=1 (`make bench UPDATE=1`), in bench/ as the
+committed baseline, together with docs/performance.md's generated tables;
+the console logs tests/out/bench-{nocow,cow,smp,rt1}.log.
+`run.py --doc` only rewrites docs/performance.md's tables from the committed
+bench/results.json (`--doc --check`: exit 1 if the page is out of step).
 Steps: build with COW=0, boot QEMU (one hart, `-icount shift=0`, so the
 time CSR counts instructions: 1 ns each), run every figure `bench -l` lists
 with `bench NAME`, kill QEMU; the same with COW=1; then one more boot of the
@@ -29,6 +33,9 @@ import time
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_DIR = os.path.dirname(BENCH_DIR)
+# Where a run writes: bench/out/ unless asked to update the baseline.
+UPDATE = os.environ.get("UPDATE", "") not in ("", "0")
+OUT_DIR = BENCH_DIR if UPDATE else os.path.join(BENCH_DIR, "out")
 sys.path.insert(0, os.path.join(REPO_DIR, "tests"))
 
 ICOUNT = "-icount shift=0"
@@ -197,7 +204,8 @@ def have_gnuplot():
     if shutil.which("apt-get") and os.geteuid() == 0:
         print("bench: installing gnuplot-nox", flush=True)
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "gnuplot-nox"]):
+        for cmd in (["apt-get", "update"],
+                    ["apt-get", "install", "-y", "--no-install-recommends", "gnuplot-nox"]):
             try:
                 subprocess.run(cmd, env=env, timeout=300, check=False)
             except subprocess.TimeoutExpired:
@@ -206,19 +214,20 @@ def have_gnuplot():
 
 
 def write_dat(results):
-    """bench/fork.dat (the fork figures) and bench/switch.dat (the ping-pongs)."""
+    """fork.dat (the fork figures), switch.dat (the ping-pongs) and tlb.dat
+    in OUT_DIR."""
     def cell(kind, name):
         fig = results.get(kind, {}).get(name)
         return "?" if not fig or fig["value"] is None else str(fig["value"])
-    with open(os.path.join(BENCH_DIR, "fork.dat"), "w") as f:
+    with open(os.path.join(OUT_DIR, "fork.dat"), "w") as f:
         f.write("# touched_heap_kib cow_us nocow_us  (? = fork failed)\n")
         for name, kib in FORK_SIZES:
             f.write("%d %s %s\n" % (kib, cell("cow", name), cell("nocow", name)))
-    with open(os.path.join(BENCH_DIR, "switch.dat"), "w") as f:
+    with open(os.path.join(OUT_DIR, "switch.dat"), "w") as f:
         f.write("# figure cow_ns nocow_ns  (one round trip: two switches)\n")
         for name in SWITCH_FIGURES:
             f.write("%s %s %s\n" % (name, cell("cow", name), cell("nocow", name)))
-    with open(os.path.join(BENCH_DIR, "tlb.dat"), "w") as f:
+    with open(os.path.join(OUT_DIR, "tlb.dat"), "w") as f:
         f.write("# pages_touched_per_turn thread_ns proc_ns  (one round trip, real time)\n")
         for n in TLB_SIZES:
             f.write("%d %s %s\n" % (n, cell("rt1", "tlb_%d_thread" % n),
@@ -227,7 +236,8 @@ def write_dat(results):
 
 def gnuplot(script):
     try:
-        res = subprocess.run(["gnuplot", script], cwd=BENCH_DIR, capture_output=True,
+        res = subprocess.run(["gnuplot", os.path.join(BENCH_DIR, script)], cwd=OUT_DIR,
+                             capture_output=True,
                              text=True, timeout=60)
     except subprocess.TimeoutExpired:
         print("bench: gnuplot %s did not finish" % script)
@@ -237,20 +247,19 @@ def gnuplot(script):
 
 
 def plot(results):
-    """The .dat files, then bench/fork.png and bench/switch.png with gnuplot."""
+    """The .dat files, then fork.png, switch.png and tlb.png (in OUT_DIR)."""
     write_dat(results)
     if not have_gnuplot():
-        print("bench: gnuplot missing: bench/fork.png, bench/switch.png, bench/tlb.png not drawn")
+        print("bench: gnuplot missing: fork.png, switch.png, tlb.png not drawn")
         return
     gnuplot("fork.gp")
     gnuplot("switch.gp")
     gnuplot("tlb.gp")
 
 
-# docs/performance.md's table of figures is written from results.json
-# between these two lines, so the page and the numbers cannot drift apart.
-TABLE_BEGIN = "<!-- bench-table: written by bench/run.py from bench/results.json -->"
-TABLE_END = "<!-- end of bench-table -->"
+# docs/performance.md's tables (the figures, the targets, the TLB figure)
+# are written from results.json between "<!-- NAME: written by ... -->" and
+# "<!-- end of NAME -->" lines, so the page and the numbers cannot drift apart.
 BASELINE = os.path.join(BENCH_DIR, "baseline-turn1.json")
 
 
@@ -271,33 +280,143 @@ def figure_table(results, baseline):
     return "\n".join(rows)
 
 
-def write_doc_table(results):
-    """Replace the bench-table block of docs/performance.md."""
-    doc = os.path.join(REPO_DIR, "docs", "performance.md")
+def value(results, kind, name):
+    fig = results.get(kind, {}).get(name)
+    return None if not fig else fig.get("value")
+
+
+def tlb_table(results):
+    """The TLB figure as a table: N, thread and process round trips, ratio."""
+    rows = ["| N | thread | process | ratio |", "|---|---|---|---|"]
+    for n in TLB_SIZES:
+        t, p = value(results, "rt1", "tlb_%d_thread" % n), value(results, "rt1", "tlb_%d_proc" % n)
+        if t is None or p is None:
+            rows.append("| %d | - | - | - |" % n)
+            continue
+        rows.append("| %d | %.1f us | %.1f us | %.2f |" % (n, t / 1000, p / 1000, t / p))
+    return "\n".join(rows)
+
+
+# The targets issues 10 and 11 set: (text, kind, figure, limit) for "figure
+# <= limit", or (text, function(results) -> (measured text, met?)).
+def _ratio_target(results):
+    r = value(results, "rt1", "tlb_256_ratio_x100")
+    return ("-" if r is None else "%.2f (`tlb_256_ratio_x100` = %d)" % (r / 100, r),
+            r is not None and r <= 75)
+
+
+def _satp_target(results):
+    t, p = (value(results, "cow", "pingpong_thread_satp"),
+            value(results, "cow", "pingpong_proc_satp"))
+    return "%s and %s" % (t, p), t == 0 and p == 2
+
+
+def _fraction_target(name, of, divisor):
+    def target(results):
+        v, o = value(results, "cow", name), value(results, "cow", of)
+        if v is None or o is None:
+            return "-", False
+        return "%d us (`%s` / %d = %.1f us)" % (v, of, divisor, o / divisor), v <= o / divisor
+    return target
+
+
+def _speedup_target(results):
+    s, busy = value(results, "smp", "par_speedup_x100"), value(results, "smp", "host_busy_cpus_x100")
+    return ("-" if s is None else "%.2fx (`host_busy_cpus_x100` = %s)" % (s / 100, busy),
+            s is not None and s >= 160)
+
+
+TARGETS = [
+    ("`null_syscall` <= 400 instructions (10)", "cow", "null_syscall", 400),
+    ("`pingpong_thread_satp` = 0, `pingpong_proc_satp` = 2 (10)", _satp_target),
+    ("real time, N = 256: thread round trip <= 0.75 x process (10)", _ratio_target),
+    ("`pingpong_proc` <= 10,000 instructions (11)", "cow", "pingpong_proc", 10000),
+    ("`futex_pingpong` <= 6,000 (11)", "cow", "futex_pingpong", 6000),
+    ("`fork_4k` <= 60 us = 60,000 instructions (11)", "cow", "fork_4k", 60),
+    ("`thread_create_join` <= `fork_4k` / 4 (11)", _fraction_target("thread_create_join", "fork_4k", 4)),
+    ("`thread_create_join` <= `fork_1m` / 10 (11)", _fraction_target("thread_create_join", "fork_1m", 10)),
+    ("`fork_64m` <= 5,000 us (11)", "cow", "fork_64m", 5000),
+    ("`cow_fault` <= 5,000 instructions (11)", "cow", "cow_fault", 5000),
+    ("`zero_fault` <= 3,000 (11)", "cow", "zero_fault", 3000),
+    ("`par` speedup >= 1.6x on two harts, quiet host (11)", _speedup_target),
+]
+
+
+def targets_table(results):
+    rows = ["| target (issue) | measured | met? |", "|---|---|---|"]
+    for t in TARGETS:
+        if callable(t[1]):
+            measured, met = t[1](results)
+        else:
+            v = value(results, t[1], t[2])
+            measured, met = ("-" if v is None else "{:,}".format(v)), v is not None and v <= t[3]
+        rows.append("| %s | %s | %s |" % (t[0], measured, "yes" if met else "**no**"))
+    return "\n".join(rows)
+
+
+def generated_blocks(results):
+    """{block name: markdown} for every generated block of performance.md."""
     try:
         with open(BASELINE) as f:
             baseline = json.load(f)
     except (OSError, ValueError):
         baseline = {}
+    return {
+        "bench-table": "Run of %s (commit %s):\n\n%s" % (
+            results.get("date", "?"), results.get("commit", "?"),
+            figure_table(results, baseline)),
+        "bench-targets": targets_table(results),
+        "bench-tlb": tlb_table(results),
+    }
+
+
+def doc_with_tables(text, results):
+    """text (performance.md) with each generated block rewritten."""
+    for name, body in generated_blocks(results).items():
+        begin = "<!-- %s: written by bench/run.py from bench/results.json -->" % name
+        end = "<!-- end of %s -->" % name
+        a, b = text.find(begin), text.find(end)
+        if a < 0 or b < a:
+            print("bench: docs/performance.md has no %s block; not updated" % name)
+            continue
+        text = text[:a] + begin + "\n\n" + body + "\n\n" + text[b:]
+    return text
+
+
+def write_doc_table(results, check=False):
+    """Rewrite docs/performance.md's generated blocks; with check, only
+    say whether they are out of step (True when they are)."""
+    doc = os.path.join(REPO_DIR, "docs", "performance.md")
     with open(doc) as f:
         text = f.read()
-    a, b = text.find(TABLE_BEGIN), text.find(TABLE_END)
-    if a < 0 or b < a:
-        print("bench: docs/performance.md has no bench-table block; not updated")
-        return
-    block = "%s\n\nRun of %s (commit %s):\n\n%s\n\n" % (
-        TABLE_BEGIN, results.get("date", "?"), results.get("commit", "?"),
-        figure_table(results, baseline))
-    with open(doc, "w") as f:
-        f.write(text[:a] + block + text[b:])
+    new = doc_with_tables(text, results)
+    if check:
+        return new != text
+    if new != text:
+        with open(doc, "w") as f:
+            f.write(new)
+    return False
 
 
 def main():
-    path = os.path.join(BENCH_DIR, "results.json")
+    if "--doc" in sys.argv[1:]:
+        with open(os.path.join(BENCH_DIR, "results.json")) as f:
+            committed = json.load(f)
+        stale = write_doc_table(committed, check="--check" in sys.argv[1:])
+        if stale:
+            print("bench: docs/performance.md is out of step with bench/results.json "
+                  "(python3 bench/run.py --doc rewrites it)")
+        return 1 if stale else 0
+    os.makedirs(OUT_DIR, exist_ok=True)
+    path = os.path.join(OUT_DIR, "results.json")
+    if not os.path.exists(path):        # compare with the committed baseline
+        path_prev = os.path.join(BENCH_DIR, "results.json")
+    else:
+        path_prev = path
     prev = None
-    if os.path.exists(path):
+    if os.path.exists(path_prev):
         try:
-            with open(path) as f:
+            with open(path_prev) as f:
                 prev = json.load(f)
         except (OSError, ValueError):
             prev = None
@@ -321,12 +440,17 @@ def main():
         json.dump(results, f, indent=1, sort_keys=True)
         f.write("\n")
     plot(results)
-    write_doc_table(results)
+    if UPDATE:
+        write_doc_table(results)
     if prev:
         compare_with_previous(prev, results)
-    print("bench: wrote bench/results.json, bench/fork.png, bench/switch.png, bench/tlb.png (%.0f s)"
-          % (time.monotonic() - _start))
+    where = os.path.relpath(OUT_DIR, REPO_DIR)
+    print("bench: wrote %s/results.json, fork.png, switch.png, tlb.png (%.0f s)%s"
+          % (where, time.monotonic() - _start, "" if UPDATE else
+             "; the committed baseline (bench/) and docs/performance.md are unchanged: "
+             "make bench UPDATE=1 updates them"))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

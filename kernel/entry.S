@@ -70,7 +70,11 @@ take_turn:
 
 # Point sp at the top of this hart's boot stack (a0 < NCPU here), then go to
 # kmain(hartid, dtb) if we hold the boot path, khartmain(hartid) otherwise.
+# The CFI lines tell gdb that enter_c has no caller (ra undefined), so its
+# backtraces end here instead of at a made-up frame.
 enter_c:
+        .cfi_startproc
+        .cfi_undefined ra
         mv   tp, a0             # the hart id, until cpu_attach points tp at its struct cpu
         la   sp, boot_stacks
         li   t1, BOOT_STACK
@@ -85,6 +89,7 @@ enter_c:
         bne  t0, a0, 4f
         call kmain              # never returns
 4:      call khartmain          # never returns
+        .cfi_endproc
 
         .section .data
         .align 3

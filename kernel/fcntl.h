@@ -1,4 +1,4 @@
-// fcntl.h: open() flags (xv6's values, ABI.md).
+// fcntl.h: open() flags (xv6's values, docs/abi.md).
 #ifndef WEFT_FCNTL_H
 #define WEFT_FCNTL_H
 

@@ -1,5 +1,5 @@
 // fs.h: the on-disk file system format, shared by the kernel and mkfs.
-// The layout is xv6's (ABI.md) so images and tools agree:
+// The layout is xv6's (docs/abi.md) so images and tools agree:
 //   [ boot | super | log ... | inodes ... | free bitmap ... | data ... ]
 #ifndef WEFT_FS_H
 #define WEFT_FS_H

@@ -30,6 +30,7 @@ extern char end[];   // first address after the kernel image (kernel.ld)
 #define NPAGES ((RAMTOP_MAX - KERNBASE) / PGSIZE)
 
 uint64 ram_top = PHYSTOP;
+uint64 ram_reported;    // kmain says so when RAM beyond RAMTOP_MAX goes unused
 #define PAGE_INDEX(pa) (((uint64)(pa) - KERNBASE) / PGSIZE)
 
 struct freepage {
@@ -60,6 +61,7 @@ void
 kinit(uint64 reported_end)
 {
   initlock(&kmem.lock, "kmem");
+  ram_reported = reported_end;
   if (reported_end > PGROUNDUP((uint64)end) + 64 * PGSIZE)
     ram_top = reported_end > RAMTOP_MAX ? RAMTOP_MAX : PGROUNDDOWN(reported_end);
   for (uint64 pa = PGROUNDUP((uint64)end); pa + PGSIZE <= ram_top; pa += PGSIZE) {

@@ -106,8 +106,14 @@ kmain(uint64 hartid, uint64 dtb)
   kthread_create(futex_timeouts, 0, "futexd");
 
   int running = 1 + start_harts(hartid);
-  printf("weft: %d hart%s running, %d MiB RAM, %d free pages\n", running,
-         running > 1 ? "s" : "", (int)((ram_top - KERNBASE) >> 20), (int)kfree_pages());
+  printf("weft: %d hart%s running, %d MiB RAM, %d free pages, copy-on-write fork %s\n",
+         running, running > 1 ? "s" : "", (int)((ram_top - KERNBASE) >> 20),
+         (int)kfree_pages(), COW ? "on" : "off (COW=0)");
+  // The console was not up when kinit capped RAM: say it now, not never.
+  if (ram_reported > RAMTOP_MAX)
+    printf("weft: warning: the machine has %d MiB RAM; weft uses only the first %d MiB "
+           "(RAMTOP_MAX in memlayout.h)\n", (int)((ram_reported - KERNBASE) >> 20),
+           (int)((RAMTOP_MAX - KERNBASE) >> 20));
   __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
   scheduler();
 }

@@ -188,7 +188,13 @@ copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, struct vma 
   struct walk_near near = { 0 };
   pte_t *pte;
   for (uint64 va = start; (pte = walk_next(src->pagetable, &va, end)) != 0; va += PGSIZE) {
+    // LAB cow: BEGIN SOLUTION
     if (!shared && !COW) {
+    // LAB cow: STUB
+    //> // Lab cow (docs/labs/cow.md): share private pages copy-on-write
+    //> // instead of copying every one of them here.
+    //> if (!shared) {
+    // LAB cow: END
       void *page = kalloc();
       if (page == 0)
         return -1;
@@ -199,10 +205,12 @@ copy_range(struct mm *src, struct mm *dst, uint64 start, uint64 end, struct vma 
       }
       continue;
     }
+    // LAB cow: BEGIN SOLUTION
     if (!shared && (*pte & PTE_W)) {
       *pte = (*pte & ~PTE_W) | PTE_COW;
       *made_cow = 1;
     }
+    // LAB cow: END
     if (share_page(dst, va, *pte, &near) < 0)
       return -1;
   }
@@ -382,6 +390,7 @@ zero_fill(struct mm *mm, struct vma *v, uint64 va, int access)
   return FAULT_OK;
 }
 
+// LAB cow: BEGIN SOLUTION
 // A store to a COW page: a private copy, or -- when no one else holds a
 // reference any more -- just write permission back.
 static int
@@ -410,6 +419,7 @@ cow_resolve(struct mm *mm, pte_t *pte)
   __sync_fetch_and_add(&counters.cow_copied, 1);
   return FAULT_OK;
 }
+// LAB cow: END
 
 // The one fault resolver, for loads, stores and instruction fetches from
 // user mode and for the kernel's copies to and from user memory. The first
@@ -441,7 +451,12 @@ resolve_locked(struct mm *mm, uint64 va, int access)
     return FAULT_BAD;
   if ((*pte & PTE_COW) == 0 || (v && !(v->prot & PROT_WRITE)))
     return FAULT_BAD;           // really read-only: text, or mprotect'd
+  // LAB cow: BEGIN SOLUTION
   return cow_resolve(mm, pte);
+  // LAB cow: STUB
+  //> // Lab cow: a store to a PTE_COW page gets its own copy here.
+  //> return FAULT_BAD;
+  // LAB cow: END
 }
 
 int

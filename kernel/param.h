@@ -1,4 +1,4 @@
-// param.h: compile-time limits. The first block keeps xv6's values (ABI.md)
+// param.h: compile-time limits. The first block keeps xv6's values (docs/abi.md)
 // except NBUF, raised so that waiting for a buffer cannot deadlock (bio.c);
 // the second block is weft's own choice.
 #ifndef WEFT_PARAM_H

@@ -231,10 +231,14 @@ init_child_regs(struct thread *nt, struct thread *me, int flags, uint64 stack, u
   *nt->trapframe = *me->trapframe;
   nt->sigblocked = me->sigblocked;
   nt->trapframe->a0 = 0;
+  // LAB threads: BEGIN SOLUTION
   if (stack)
     nt->trapframe->sp = stack;
   if (flags & CLONE_SETTLS)
     nt->trapframe->tp = tls;
+  // LAB threads: STUB
+  //> // Lab threads (docs/labs/threads.md): the new thread's stack and TLS.
+  // LAB threads: END
 }
 
 // Undo a clone that failed after its thread was allocated.

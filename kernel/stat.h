@@ -1,4 +1,4 @@
-// stat.h: what fstat() returns (xv6's layout, ABI.md).
+// stat.h: what fstat() returns (xv6's layout, docs/abi.md).
 #ifndef WEFT_STAT_H
 #define WEFT_STAT_H
 

@@ -1,4 +1,4 @@
-// syscall.h: system call numbers. 1-21 are xv6's and fixed (ABI.md); 22 and
+// syscall.h: system call numbers. 1-21 are xv6's and fixed (docs/abi.md); 22 and
 // up are weft's, chosen once here and never reused.
 #ifndef WEFT_SYSCALL_H
 #define WEFT_SYSCALL_H

@@ -24,9 +24,12 @@ sys_sbrk(void)
   return mm_grow(myproc()->mm, n);
 }
 
+// meminfo(&mi): the allocator's page counts and the fault counters
+// (struct meminfo in weftabi.h); 0, or -1 for a bad address.
 uint64
 sys_meminfo(void)
 {
+  // LAB syscall: BEGIN SOLUTION
   uint64 dst;
   argaddr(0, &dst);
   struct meminfo mi;
@@ -35,6 +38,11 @@ sys_meminfo(void)
   mi.free_pages = kfree_pages();
   mm_counters(&mi);
   return copyout(myproc()->mm, dst, &mi, sizeof(mi));
+  // LAB syscall: STUB
+  //> // Lab syscall (docs/labs/syscall.md): fill a struct meminfo and copy
+  //> // it out to the address in argument 0.
+  //> return -1;
+  // LAB syscall: END
 }
 
 // hartstat(buf, max): each started hart's scheduling and TLB counters

@@ -1,4 +1,4 @@
-// weftabi.h: weft's own user ABI beyond xv6 (ABI.md): clone flags, futex
+// weftabi.h: weft's own user ABI beyond xv6 (docs/abi.md): clone flags, futex
 // operations, mmap constants and the records procinfo()/meminfo() fill in.
 // Shared by the kernel and user programs.
 #ifndef WEFT_WEFTABI_H

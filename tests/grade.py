@@ -1,12 +1,19 @@
 #!/usr/bin/python3
 """grade.py: `make grade` -- score the test suite, write Gradescope's results.json.
 
-    grade.py [--lab LAB] [--out results.json] [--build MAKE] [--timeout SECS]
+    grade.py [--lab LAB[,LAB]] [--test NAME] [--overlay DIR] [--out results.json]
+             [--build MAKE] [--timeout SECS]
 
 Owns: building (with --build), running pytest in a child process with
 gradeplugin.py, scoring each test from tests/points.py, printing the score
 table and writing results.json ({"score", "execution_time", "output",
-"tests": [{"name", "score", "max_score", "status", "output"}]}).
+"visibility", "tests": [{"name", "number", "score", "max_score", "status",
+"output", "tags", "visibility"}]}, Gradescope's format).
+Every usertests case runs on its own with its own time limit
+(WEFT_GRADE_ISOLATE=1, see test_usertests.py): a panic or a hang costs
+that case only. --overlay DIR (GRADE_OVERLAY=) merges an instructor's
+points.json and hidden test files (points.load_overlay) without touching
+the tree being graded.
 Rules: a broken kernel (no build, panic, hang, no prompt) is a grade, not
 an error: its tests score 0 and results.json is still complete. The child
 gets --timeout seconds in all (WEFT_GRADE_TIMEOUT, default 2400), then is
@@ -118,15 +125,23 @@ def build(make, log_path):
                "\n".join(errors) or tail(out, 10)))
 
 
-def run_pytest(lab, record, log_path, timeout):
+def run_pytest(lab, one, record, log_path, timeout):
     env = dict(os.environ)
     env["WEFT_GRADE_RECORD"] = record
     env["WEFT_GRADE_LAB"] = lab
+    env["WEFT_GRADE_TEST"] = one
+    env["WEFT_GRADE_ISOLATE"] = "1"
     env.setdefault("WEFT_SLOW", "1")        # a grade runs the slow cases too
     env["PYTHONPATH"] = TESTS_DIR + os.pathsep + env.get("PYTHONPATH", "")
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "gradeplugin",
             "-p", "no:cacheprovider"]
-    argv += [os.path.join("tests", f) for f in points.graded_files(lab)]
+    files = points.graded_files(lab)
+    if one:     # one test: only the file that can hold it
+        group = one.split("/")[0]
+        picked = [f for f in files if os.path.basename(f) in
+                  ("test_%s.py" % group, "test_usertests.py")]
+        files = picked or files
+    argv += files
     return run_logged(argv, log_path, timeout, env)
 
 
@@ -164,7 +179,7 @@ def display_name(filename, function, case):
     return "%s/%s" % (group, short)
 
 
-def score(lab, collected, results, not_run_reason):
+def score(lab, collected, results, not_run_reason, one=""):
     """The Gradescope tests list and warnings, from what pytest recorded."""
     tests, warnings, seen = [], [], set()
     boot_failure = None
@@ -191,9 +206,7 @@ def score(lab, collected, results, not_run_reason):
             boot_failure = output
             if status == "passed":
                 continue
-        tests.append({"name": display_name(fname, fn, case), "score": got,
-                      "max_score": pts, "status": "passed" if status == "passed"
-                      else "failed", "output": clip(output)})
+        tests.append(entry(fname, fn, case, got, pts, status == "passed", output))
     if collected is None:
         why = "pytest never collected its tests: " + not_run_reason
     elif boot_failure:
@@ -201,11 +214,36 @@ def score(lab, collected, results, not_run_reason):
     else:
         why = "the suite has no such test (usertests -l did not list it?)"
     for fname, fn, case, pts in points.expected(lab):
+        if one and one not in (case, fn, display_name(fname, fn, case)):
+            continue
         if (fname, fn, case) not in seen:
-            tests.append({"name": display_name(fname, fn, case), "score": 0,
-                          "max_score": pts, "status": "failed",
-                          "output": clip("not run: " + why)})
+            tests.append(entry(fname, fn, case, 0, pts, False, "not run: " + why))
+    number(tests)
     return tests, warnings
+
+
+def entry(fname, fn, case, got, pts, passed, output):
+    """One Gradescope test result."""
+    name = display_name(fname, fn, case)
+    return {"name": name, "score": got, "max_score": pts,
+            "status": "passed" if passed else "failed", "output": clip(output),
+            "tags": points.tags(case, fname, fn),
+            "visibility": points.visibility(name)}
+
+
+def number(tests):
+    """Gradescope's "number", "G.N": G is the lab's place in points.LABS,
+    or, after the labs, one group per test file; N counts within G."""
+    groups = list(points.LABS)
+    counts = {}
+    for t in tests:
+        lab = next((x[4:] for x in t["tags"] if x.startswith("lab:")), None)
+        key = lab if lab in points.LABS else t["tags"][-1]
+        if key not in groups:
+            groups.append(key)
+        g = groups.index(key) + 1
+        counts[g] = counts.get(g, 0) + 1
+        t["number"] = "%d.%d" % (g, counts[g])
 
 
 # ---------------------------------------------------------------- reporting
@@ -240,12 +278,20 @@ def write_results(path, result):
 
 
 def grade(args):
-    lab = args.lab.strip()
-    if lab.lower() in ("all", "*"):
-        lab = ""
-    if lab and lab not in points.LABS:
+    labs = points.parse_labs(args.lab)
+    lab = ",".join(labs)
+    one = (args.test or "").strip()
+    if args.overlay:
+        os.environ["WEFT_GRADE_OVERLAY"] = os.path.abspath(args.overlay)
+        problems = points.load_overlay(args.overlay)
+        if problems:
+            msg = "GRADE_OVERLAY: " + "; ".join(problems)
+            return 2, {"score": 0, "output": msg, "tests": []}, msg
+    unknown = [l for l in labs if l not in points.LABS and
+               l not in points.PYTEST_LABS.values()]
+    if unknown:
         msg = ("unknown LAB=%s; labs: %s (or no LAB for the full grade)"
-               % (lab, ", ".join(sorted(points.LABS))))
+               % (",".join(unknown), ", ".join(points.LABS)))
         return 2, {"score": 0, "output": msg, "tests": []}, msg
 
     os.makedirs(OUT_DIR, exist_ok=True)
@@ -261,7 +307,7 @@ def grade(args):
         os.close(fd)
         try:
             status, out, why = run_pytest(
-                lab, record, os.path.join(OUT_DIR, "grade-pytest.log"), args.timeout)
+                lab, one, record, os.path.join(OUT_DIR, "grade-pytest.log"), args.timeout)
             collected, results, finished = read_record(record)
         finally:
             os.unlink(record)
@@ -274,15 +320,20 @@ def grade(args):
             notes.append(not_run)
         else:
             not_run = "pytest did not report it (status %s)" % status
-    tests, warnings = score(lab, collected, results, not_run)
+    tests, warnings = score(lab, collected, results, not_run, one)
     got = sum(t["score"] for t in tests)
     total = sum(t["max_score"] for t in tests)
-    head = "weft grade%s: %d/%d points" % (" LAB=" + lab if lab else "", got, total)
+    head = "weft grade%s%s: %d/%d points" % (" LAB=" + lab if lab else "",
+                                            " T=" + one if one else "", got, total)
     if not tests:
-        notes.append("lab %s has no tests yet (no usertests case starts with %r)"
-                     % (lab, points.LABS[lab][0]) if lab else "no tests were graded")
+        notes.append("no test named %s" % one if one else
+                     "lab %s has no tests yet (no usertests case starts with %s)"
+                     % (lab, " or ".join(repr(points.LABS[l][0]) for l in labs
+                                         if l in points.LABS))
+                     if lab else "no tests were graded")
     text = "\n".join([head] + notes + ["warning: " + w for w in warnings])
-    result = {"score": got, "output": text, "tests": tests}
+    result = {"score": got, "output": text, "visibility": "visible",
+              "tests": tests}
     return 0, result, table(tests, lab) + "\n\n" + text
 
 
@@ -294,6 +345,10 @@ def main():
     started = time.monotonic()
     ap = argparse.ArgumentParser(description="grade weft's test suite")
     ap.add_argument("--lab", default=os.environ.get("LAB", ""))
+    ap.add_argument("--test", default=os.environ.get("T", ""),
+                    help="grade one test: a usertests case or a test name")
+    ap.add_argument("--overlay", default=os.environ.get("GRADE_OVERLAY", ""),
+                    help="an instructor overlay directory (points.json, test_*.py)")
     ap.add_argument("--out", default=os.path.join(REPO_DIR, "results.json"))
     ap.add_argument("--build", metavar="MAKE", default=None,
                     help="run MAKE all first; a failed build grades as 0")

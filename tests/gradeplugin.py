@@ -3,8 +3,12 @@
 Owns: choosing the tests of a lab at collection time and recording what
 each test did, one JSON object per line, in the file WEFT_GRADE_RECORD
 names. tests/grade.py (the driver) reads that file and does the scoring.
-Rules: WEFT_GRADE_LAB (empty = everything) keeps only the lab's usertests
-cases, plus the boot stand-in so a dead kernel is reported.
+Rules: WEFT_GRADE_LAB (empty = everything; "cow,threads" = two labs)
+keeps only the labs' usertests cases and the overlay tests that name one
+of them, plus the boot stand-in so a dead kernel is reported;
+WEFT_GRADE_TEST keeps one test (a usertests case, a pytest function or a
+display name such as shell/echo_prints_its_arguments); points.UNGRADED
+functions are never kept.
 Invariant: a line is written and flushed as soon as a test finishes, so
 the driver keeps every result even if this process is killed later.
 """
@@ -42,16 +46,34 @@ def _describe(item):
             "function": item.originalname or item.name, "case": _case(item)}
 
 
+def _display(item):
+    group = item.path.name[len("test_"):-len(".py")]
+    case = _case(item)
+    if case is not None:
+        return "%s/%s" % (group, case)
+    fn = item.originalname or item.name
+    short = fn[len("test_"):] if fn.startswith("test_") else fn
+    return "%s/%s" % (group, short[len(group) + 1:] if short.startswith(group + "_") else short)
+
+
+def _wanted(item, labs, one):
+    case = _case(item)
+    fn = item.originalname or item.name
+    if case == points.BOOT_CASE:
+        return True
+    if one:
+        return one in (case, fn, _display(item))
+    if case is not None:
+        return points.in_lab(case, labs)
+    return points.graded(item.path.name, fn) and points.pytest_in_lab(item.path.name, fn, labs)
+
+
 def pytest_collection_modifyitems(session, config, items):
-    lab = os.environ.get("WEFT_GRADE_LAB", "")
+    labs = points.parse_labs(os.environ.get("WEFT_GRADE_LAB", ""))
+    one = os.environ.get("WEFT_GRADE_TEST", "")
     keep, drop = [], []
     for item in items:
-        case = _case(item)
-        if not lab or (case is not None and
-                       (case == points.BOOT_CASE or points.in_lab(case, lab))):
-            keep.append(item)
-        else:
-            drop.append(item)
+        (keep if _wanted(item, labs, one) else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -115,6 +115,9 @@ def test_gdb_breaks_in_kinit_and_in_sys_fork():
             "gdb never stopped at kinit:\n" + out
         assert re.search(r"(?m)^#0 .*\bkinit \(", out), "bt does not name kinit:\n" + out
         assert re.search(r"(?m)^#1 ", out), "bt shows no caller of kinit:\n" + out
+        # entry.S's CFI says enter_c has no caller: the backtrace ends there.
+        assert re.search(r"(?m)^#\d+ .*\benter_c \(", out) and \
+            "Backtrace stopped" not in out, "bt does not end cleanly at enter_c:\n" + out
 
         # 2. weft boots once gdb has detached.
         m.boot()

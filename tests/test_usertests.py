@@ -2,14 +2,19 @@
 
 The quick cases come from one `usertests -q` run per session (fixture
 quick_run); slow cases run one by one with `usertests NAME` when WEFT_SLOW=1.
+Under `make grade` (WEFT_GRADE_ISOLATE=1) every case runs on its own, with
+its own time limit (points.case_timeout): a panic or a hang costs only that
+case -- the machine is rebooted for the next one.
 A failure shows the lines usertests printed before FAILED, or the console
 tail when the run never reached the case.
 """
 
+import os
 import re
 
 import pytest
 
+import points
 import weft
 
 SLOW_TIMEOUT = 600      # one slow case, start to prompt
@@ -28,8 +33,9 @@ def test_usertest(usertest, listing, request):
     if name == "boot" and kind == "error":
         pytest.fail("could not list the usertests cases:\n" + listing.error,
                     pytrace=False)
-    if kind == "slow":
-        _run_slow(name, request.getfixturevalue("slow_slot"))
+    if kind == "slow" or os.environ.get("WEFT_GRADE_ISOLATE") == "1":
+        _run_slow(name, request.getfixturevalue("slow_slot"),
+                  points.case_timeout(name, kind))
         return
     results = request.getfixturevalue("quick_run")
     if name not in results.tests:
@@ -40,12 +46,15 @@ def test_usertest(usertest, listing, request):
                     pytrace=False)
 
 
-def _run_slow(name, slot):
+def _run_slow(name, slot, timeout=SLOW_TIMEOUT):
+    """`usertests NAME` alone; a machine broken by an earlier case is rebooted."""
     m = slot.get()
     m.sendline("usertests " + name)
     m.expect(re.escape("usertests " + name) + r"[ \t]*\n", 10,
              what="the echo of `usertests %s`" % name)
-    results = weft.collect_results(m, SLOW_TIMEOUT, SLOW_TIMEOUT)
+    results = weft.collect_results(m, timeout, timeout)
+    if results.error and not m.broken:
+        m.broken = "usertests %s did not finish" % name    # hung: reboot next time
     if name not in results.tests:
         pytest.fail(_missing(name, results), pytrace=False)
     for which in (name, "freepages"):

@@ -12,10 +12,11 @@
 // after WORKER_TICKS (a call may legitimately block: read on an empty pipe,
 // futex wait, sleep). After each batch every worker and child is reaped
 // and free pages must come back to the count before the batch.
-// What it may not do (it runs on the machine the tests use): kill anything
-// but its own children, bogus pids or itself; create, remove or open names
-// outside fuzz.d (no "..", no absolute paths); exec anything but bogus
-// paths or /echo; make console device nodes. Workers close fds 0-2 first,
+// What it may not do (it runs on the machine the tests use): signal
+// anything but bogus pids or itself (never a group: no pid <= 0 for
+// sigsend); make any group the console's foreground; create, remove or
+// open names outside fuzz.d (no "..", no absolute paths but read-only /proc
+// names); exec anything but bogus paths or /echo; make console device nodes. Workers close fds 0-2 first,
 // so random reads and writes never touch the console.
 // Reading order: main, run_batch, worker, fuzz_one, then the argument pools.
 
@@ -148,7 +149,10 @@ any_path(void)
     MAXVA + PGSIZE, TRAMPOLINE, 0x3000000000ULL, 1ULL << 63, ~0ULL,
   };
   static char *const names[] = { "a", "b", "d", "d/a", "d/e", "d/e/f", "", ".", "a/", "d//a",
-                           "0123456789abcdefghijklmnopqrstuvwxyz", "echo" };
+                           "0123456789abcdefghijklmnopqrstuvwxyz", "echo",
+                           "/proc/self/maps", "/proc/self/status", "/proc/self/fd",
+                           "/proc/self/task", "/proc/1/stat", "/proc/abc", "/proc/99999999",
+                           "/proc/meminfo", "/proc/self/fd/0" };
   if (pick(4) == 0)
     return unreadable[pick(sizeof(unreadable) / sizeof(unreadable[0]))];
   char *name = names[pick(sizeof(names) / sizeof(names[0]))];
@@ -189,6 +193,23 @@ safe_pid(void)
   }
 }
 
+// A pid sigsend/tgkill may hit: itself (rarely) or one that does not
+// exist; never 0 or a negative number, which name process groups.
+static uint64
+safe_sig_pid(void)
+{
+  if (pick(10) == 0)
+    return getpid();
+  return pick(2) ? 100000 + pick(1000) : 0x7fffffff;
+}
+
+// A signal number: mostly valid, sometimes not; SIGKILL and SIGSTOP too.
+static uint64
+any_sig(void)
+{
+  return pick(8) == 0 ? any_int() : pick(34);
+}
+
 // ---------------------------------------------------------------- one call
 
 // Issue one random call. Arguments that could harm more than this worker
@@ -199,14 +220,14 @@ fuzz_one(void)
   uint64 a[6];
   for (int i = 0; i < 6; i++)
     a[i] = pick(2) ? any_addr() : any_int();
-  int num = pick(40) == 0 ? (int)any_int() : 1 + pick(SYS_poweroff + 2);
+  int num = pick(40) == 0 ? (int)any_int() : 1 + pick(SYS_sched_yield + 1);
 
   switch (num) {
   case SYS_fork:
   case SYS_clone:
     if (pick(4) == 0) {   // a clone on a valid stack, so the child really runs
       a[1] = (uint64)buf + sizeof(buf) - 64;
-      a[0] &= 0x00390f00; // clone flags from ABI.md's set
+      a[0] &= 0x20390f00; // clone flags from docs/abi.md's set, CLONE_NEWPID too
     }
     fuzz_spawn(num, a[0], a[1], a[2], a[3]);
     return;
@@ -275,6 +296,42 @@ fuzz_one(void)
   case SYS_futex:
     a[1] = pick(3);
     a[3] = pick(4);                        // timeout in ticks; 0 = none
+    break;
+  case SYS_sigaction:                      // a handler at any address, or SIG_DFL/IGN
+    a[0] = any_sig();
+    break;
+  case SYS_sigprocmask:
+    a[0] = pick(2) ? pick(4) : any_int();  // how: SIG_BLOCK.. or noise
+    break;
+  case SYS_sigsend:
+    a[0] = safe_sig_pid();
+    a[1] = any_sig();
+    break;
+  case SYS_tgkill:
+    a[0] = safe_sig_pid();
+    a[1] = pick(2) ? a[0] : any_int();
+    a[2] = any_sig();
+    break;
+  case SYS_alarm:
+    a[0] = pick(2) ? pick(20) : any_int();
+    break;
+  case SYS_waitpid:
+    a[0] = pick(2) ? (uint64)-1 : any_int();
+    a[2] = pick(2) ? pick(4) : any_int();  // WNOHANG, WUNTRACED, or noise
+    break;
+  case SYS_setpgid:                        // itself or a bogus pid, any group
+    a[0] = pick(2) ? 0 : safe_sig_pid();
+    break;
+  case SYS_tcsetpgrp:                      // never a real group
+    a[0] = pick(2) ? 100000 + pick(1000) : (uint64)-(long)pick(1000);
+    break;
+  case SYS_lseek:
+    a[0] = any_fd();
+    a[2] = pick(2) ? pick(4) : any_int();
+    break;
+  case SYS_dup2:
+    a[0] = any_fd();
+    a[1] = any_fd();
     break;
   }
   long r = raw_syscall(num, a[0], a[1], a[2], a[3], a[4], a[5]);

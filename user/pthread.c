@@ -57,12 +57,14 @@ extern char __tdata_start[], __tdata_end[], __tls_size[], __tls_align[];
 #define SWAP(p, v)     __atomic_exchange_n((p), (v), __ATOMIC_ACQ_REL)
 #define ADD(p, v)      __atomic_add_fetch((p), (v), __ATOMIC_ACQ_REL)
 
+// LAB threads: BEGIN SOLUTION
 static int
 cas(int *p, int expect, int desired)
 {
   return __atomic_compare_exchange_n(p, &expect, desired, 0,
                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
+// LAB threads: END
 
 static void
 futex_sleep(int *word, int while_value)
@@ -222,6 +224,7 @@ region_free(struct pthread *t)
   munmap(t->region, t->region_len);
 }
 
+// LAB threads: BEGIN SOLUTION
 // A cached region of exactly len bytes, taken out of the cache, or 0.
 static char *
 region_from_cache(uint64 len)
@@ -237,6 +240,7 @@ region_from_cache(uint64 len)
   pthread_mutex_unlock(&list_lock);
   return base;
 }
+// LAB threads: END
 
 // Is t a descriptor on the list? Caller holds list_lock.
 static int
@@ -248,6 +252,7 @@ listed(struct pthread *t)
   return 0;
 }
 
+// LAB threads: BEGIN SOLUTION
 static void
 list_add(struct pthread *t)
 {
@@ -266,6 +271,7 @@ unlist(struct pthread *t)
     link = &(*link)->next;
   *link = t->next;
 }
+// LAB threads: END
 
 // Free every detached thread that has finished.
 static void
@@ -293,6 +299,7 @@ reap_detached(void)
   }
 }
 
+// LAB threads: BEGIN SOLUTION
 // Allocate guard + stack + descriptor + TLS as one mapping; returns the
 // descriptor, or 0 when the kernel refuses (pthread_create: EAGAIN). There
 // is no fallback: a stack without a guard page would let an overflow
@@ -367,13 +374,29 @@ pthread_create(pthread_t *out, const pthread_attr_t *attr,
   *out = t;
   return 0;
 }
+// LAB threads: STUB
+//> // ---- create, exit, join, detach ----------------------------------------------
+//>
+//> // Lab threads (docs/labs/threads.md): a stack region with a guard page,
+//> // the TLS block and descriptor in it, then clone_run with the thread flags.
+//> int
+//> pthread_create(pthread_t *out, const pthread_attr_t *attr,
+//>                void *(*start)(void *), void *arg)
+//> {
+//>   return PTHREAD_EAGAIN;
+//> }
+// LAB threads: END
 
 void
 pthread_exit(void *retval)
 {
+  // LAB threads: BEGIN SOLUTION
   struct pthread *self = current();
   self->retval = retval;
-  __pthread_keys_exit();
+  // LAB threads: STUB
+  //> // Lab threads: keep retval where pthread_join will find it.
+  // LAB threads: END
+  __pthread_keys_exit();      // key destructors (pthread_sync.c)
   // The kernel clears tid_word (and wakes a joiner) only after this thread
   // has left user space for good, so its stack is no longer in use.
   thread_exit(0);
@@ -384,6 +407,7 @@ pthread_exit(void *retval)
 int
 pthread_join(pthread_t t, void **retval)
 {
+  // LAB threads: BEGIN SOLUTION
   if (t == current())
     return PTHREAD_EDEADLK;
   if (t == main_thread)
@@ -411,6 +435,11 @@ pthread_join(pthread_t t, void **retval)
   region_free(t);
   reap_detached();
   return 0;
+  // LAB threads: STUB
+  //> // Lab threads: check t (pthread.h lists the errors), wait on the
+  //> // futex word the kernel clears when the thread is gone, free its region.
+  //> return PTHREAD_ESRCH;
+  // LAB threads: END
 }
 
 int
@@ -494,6 +523,7 @@ pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
   return 0;
 }
 
+// LAB threads: BEGIN SOLUTION
 static void
 mutex_lock_slow(pthread_mutex_t *m)
 {
@@ -522,6 +552,33 @@ pthread_mutex_unlock(pthread_mutex_t *m)
     futex_wake(&m->state, 1);
   return 0;
 }
+// LAB threads: STUB
+//> // Lab threads: a futex-based mutex (0 free, 1 held, 2 held with
+//> // sleepers). Until threads exist a mutex has nothing to exclude.
+//> // mutex_lock_slow: take m, leaving state 2 (pthread_cond_wait uses it).
+//> static void
+//> mutex_lock_slow(pthread_mutex_t *m)
+//> {
+//> }
+//>
+//> int
+//> pthread_mutex_lock(pthread_mutex_t *m)
+//> {
+//>   return 0;
+//> }
+//>
+//> int
+//> pthread_mutex_trylock(pthread_mutex_t *m)
+//> {
+//>   return 0;
+//> }
+//>
+//> int
+//> pthread_mutex_unlock(pthread_mutex_t *m)
+//> {
+//>   return 0;
+//> }
+// LAB threads: END
 
 int
 pthread_mutex_destroy(pthread_mutex_t *m)

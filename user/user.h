@@ -42,7 +42,7 @@ int uptime(void);
 #define POWEROFF_REQUEST 0x504f0000
 #define POWEROFF_STATUS  0xff
 
-// weft: tasks, threads and memory (ABI.md).
+// weft: tasks, threads and memory (docs/abi.md).
 int clone(int flags, void *stack, void *tls, int *ctid);
 int gettid(void);
 void thread_exit(int) __attribute__((noreturn));

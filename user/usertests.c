@@ -170,6 +170,7 @@ static struct test tests[] = {
   { "pidnsreap", t_pidnsreap, 1, 1 },   { "pidnsdeath", t_pidnsdeath, 1, 1 },
   { "pidnsnest", t_pidnsnest, 1, 1 },
   { "posixcalls", t_posixcalls, 1, 1 },
+  { "meminfo", t_meminfo, 1, 1 },       { "meminfobad", t_meminfobad, 1, 1 },
   { "sighandler", t_sighandler, 1, 1 }, { "sigignore", t_sigignore, 1, 1 },
   { "sigdefault", t_sigdefault, 1, 1 }, { "sigkillblocked", t_sigkillblocked, 1, 1 },
   { "sigthreadmask", t_sigthreadmask, 1, 1 }, { "sigregs", t_sigregs, 1, 1 },
@@ -255,11 +256,31 @@ warm_up(void)
     wait(0);
 }
 
+// Is test t picked by the command line? No names: every test (quick ones
+// only with -q). With -g PREFIX: every test whose name starts with PREFIX
+// (a group: cow*, thread*, mmap*, ...). Otherwise: the tests named.
+static int
+picked(struct test *t, int quick_only, char *prefix, int nnames, char **names)
+{
+  if (prefix) {
+    for (int i = 0; prefix[i]; i++)
+      if (t->name[i] != prefix[i])
+        return 0;
+    return 1;
+  }
+  if (nnames == 0)
+    return !quick_only || t->quick;
+  for (int i = 0; i < nnames; i++)
+    if (strcmp(names[i], t->name) == 0)
+      return 1;
+  return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
   int quick_only = 0;
-  char *only = 0;
+  char *prefix = 0;
   if(argc == 2 && strcmp(argv[1], "-l") == 0){
     for(int i = 0; i < NTESTS; i++)
       printf("%s %s\n", tests[i].name, tests[i].quick ? "quick" : "slow");
@@ -269,24 +290,25 @@ main(int argc, char *argv[])
     exec_helper(argv[2]);          // a test exec'd us (ut/task.c)
   if(argc == 2 && strcmp(argv[1], "-q") == 0)
     quick_only = 1;
-  else if(argc == 2)
-    only = argv[1];
-  else if(argc > 2){
-    printf("usage: usertests [-q | -l | NAME]\n");
+  else if(argc == 3 && strcmp(argv[1], "-g") == 0)
+    prefix = argv[2];
+  else if(argc > 1 && argv[1][0] == '-'){
+    printf("usage: usertests [-q | -l | -g PREFIX | NAME...]\n");
     exit(1);
   }
+  int nnames = (quick_only || prefix) ? 0 : argc - 1;
   warm_up();
   uint64 start = free_pages();
   printf("usertests starting\n");
   int ran = 0, failed = 0;
   for(int i = 0; i < NTESTS; i++){
-    if((only && strcmp(only, tests[i].name) != 0) || (quick_only && !tests[i].quick))
+    if(!picked(&tests[i], quick_only, prefix, nnames, argv + 1))
       continue;
     ran++;
     failed += !run_test(&tests[i]);
   }
   if(ran == 0){
-    printf("usertests: no test named %s\n", only);
+    printf("usertests: no test matches %s\n", prefix ? prefix : argv[1]);
     exit(1);
   }
   uint64 end = settled_free_pages(start);

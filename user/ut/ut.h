@@ -108,6 +108,10 @@ void t_cowexec(void);
 void t_cowcounters(void);
 void t_cowmprotect(void);
 
+// ---- the meminfo() system call (ut/meminfo.c) ----
+void t_meminfo(void);
+void t_meminfobad(void);
+
 // ---- the thread library: pthreads, TLS, futex (ut/thread.c) ----
 // spawn is declared only where "user/pthread.h" came first.
 #ifdef WEFT_PTHREAD_H

@@ -7,7 +7,7 @@
 // descriptor that dup() refuses is not open (EBADF); a path that does not
 // open is missing (ENOENT); and so on. The table in docs/user.md lists
 // what each call reports. Flags and struct stat are translated between
-// picolibc's values (<fcntl.h>, <sys/stat.h>) and weft's (ABI.md).
+// picolibc's values (<fcntl.h>, <sys/stat.h>) and weft's (docs/abi.md).
 // Nothing here keeps state: safe from any thread.
 
 #include <errno.h>
