@@ -187,7 +187,7 @@ void t_pidnskill(void);
 void t_pidnsreap(void);
 void t_pidnsdeath(void);
 void t_pidnsnest(void);
-// ---- signals (ut/signal.c) ----
+// ---- signals (ut/signal.c, ut/sigcalls.c; shared helpers in ut/sig.h) ----
 void t_sighandler(void);
 void t_sigignore(void);
 void t_sigdefault(void);
