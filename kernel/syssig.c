@@ -23,6 +23,7 @@
 #include "trap.h"
 #include "signal.h"
 #include "pidns.h"
+#include "pgrp.h"
 #include "sysarg.h"
 #include "sysnums.h"
 
@@ -226,6 +227,8 @@ sys_sigsend(void)
   int pid, sig;
   argint(0, &pid);
   argint(1, &sig);
+  if (pid == 0 || pid < -1)        // a process group: 0 is the caller's own
+    return sig_send_pgrp_seen(pid == 0 ? 0 : -pid, sig);
   return sig_send_seen(pid, 0, sig);
 }
 

@@ -161,26 +161,11 @@ stat(const char *path, struct stat *st)
 }
 
 // killpg(pgid, sig): send sig to every process of group pgid; 0 if at
-// least one took it. The kernel's sigsend takes one pid only, so the
-// members are found here: every process procinfo() lists whose getpgid()
-// is pgid. One pass: a process that joins the group meanwhile is missed.
+// least one took it. The kernel does the walk: sigsend(-pgid, sig).
 int
 killpg(int pgid, int sig)
 {
   if (pgid <= 0)
     return -1;
-  struct procinfo *recs = malloc(NTHREAD * sizeof(*recs));
-  if (recs == 0)
-    return -1;
-  int n = procinfo(recs, NTHREAD);
-  int r = -1;
-  for (int i = 0; i < n; i++) {
-    // procinfo lists a process's threads one after another: take each
-    // process once.
-    if ((i == 0 || recs[i].pid != recs[i - 1].pid) && getpgid(recs[i].pid) == pgid &&
-        sigsend(recs[i].pid, sig) == 0)
-      r = 0;
-  }
-  free(recs);
-  return r;
+  return sigsend(-pgid, sig);
 }

@@ -210,3 +210,45 @@ t_pgrpstop(void)
   CHECK(waitpid(pid[NMEMBERS], 0, 0) == pid[NMEMBERS], "the outsider was not reaped");
   munmap((void *)c, PGSIZE);
 }
+
+// ---- sigsend(-pgid) and sigsend(0): the kernel signals a whole group ------
+
+void
+t_pgrpsend(void)
+{
+  int pid[NMEMBERS + 1];
+  for (int i = 0; i <= NMEMBERS; i++) {
+    pid[i] = fork();
+    CHECK(pid[i] >= 0, "fork failed");
+    if (pid[i] == 0) {
+      if (i == NMEMBERS - 1) {
+        // The last member signals its own group, itself included: sigsend(0, ...).
+        sleep(5);
+        sigsend(0, SIGTERM);
+        exit(3);               // not reached if the signal came
+      }
+      sleep(300);              // the signal should end this much sooner
+      exit(4);
+    }
+    if (i < NMEMBERS)
+      CHECK(setpgid(pid[i], pid[0]) == 0, "setpgid(member %d, %d) failed", i, pid[0]);
+  }
+  int g = pid[0];
+  for (int i = 0; i < NMEMBERS; i++) {
+    int st = 0;
+    CHECK(waitpid(pid[i], &st, 0) == pid[i], "member %d was not reaped", i);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+          "member %d: status 0x%x, expected killed by SIGTERM from sigsend(0, SIGTERM)", i, st);
+  }
+  CHECK(sigsend(pid[NMEMBERS], 0) == 0, "the child outside the group was signalled too");
+  CHECK(sigsend(-g, 0) == -1, "sigsend(-%d, 0) of an empty group succeeded", g);
+  CHECK(sigsend(-999999, SIGKILL) == -1, "sigsend to a group that never existed succeeded");
+  CHECK(sigsend(-1, SIGKILL) == -1, "sigsend(-1, ...) (every process) is not supported: expected -1");
+
+  // A group the kernel walks: the outsider alone, by -pid.
+  CHECK(setpgid(pid[NMEMBERS], 0) == 0, "setpgid(outsider, 0) failed");
+  CHECK(sigsend(-pid[NMEMBERS], SIGKILL) == 0, "sigsend(-%d, SIGKILL) failed", pid[NMEMBERS]);
+  int st = 0;
+  CHECK(waitpid(pid[NMEMBERS], &st, 0) == pid[NMEMBERS] && WIFSIGNALED(st) &&
+        WTERMSIG(st) == SIGKILL, "the outsider: status 0x%x, expected killed by SIGKILL", st);
+}

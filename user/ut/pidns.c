@@ -276,3 +276,42 @@ t_pidnsnest(void)
   CHECK(wait(&st) == pid && st == 0,
         "nesting: expected clone to work 3 levels deep and fail at the 4th, status %d", st);
 }
+
+// ---------------------------------------------------------------- groups inside
+
+static int outer_pgid;
+
+// Group numbers are pids, so inside they are the namespace's numbers too,
+// and a group led from outside cannot be named or signalled.
+static void
+pgrp_inside(void)
+{
+  CHECK(getpgid(0) == 0, "inside: our group is led from outside: expected getpgid 0, got %d",
+        getpgid(0));
+  CHECK(setpgid(0, 0) == 0 && getpgid(0) == 1,
+        "inside: setpgid(0, 0): expected group 1 (our pid here), got %d", getpgid(0));
+  int kid = fork();
+  if (kid == 0) {
+    for (;;)
+      sleep(100);
+  }
+  CHECK(setpgid(kid, kid) == 0 && getpgid(kid) == kid,
+        "inside: setpgid(%d, %d) by the namespace's numbers: got group %d", kid, kid, getpgid(kid));
+  CHECK(setpgid(kid, 1) == 0 && getpgid(kid) == 1, "inside: moving %d into group 1 failed", kid);
+  CHECK(sigsend(-outer_pgid, 0) == -1, "inside: the outer group %d could be signalled", outer_pgid);
+  CHECK(setpgid(0, outer_pgid) == -1, "inside: joined the outer group %d", outer_pgid);
+  CHECK(tcgetpgrp() == 0, "inside: the console's foreground group (outside) showed as %d",
+        tcgetpgrp());
+  CHECK(setpgid(kid, kid) == 0 && sigsend(-kid, SIGKILL) == 0, "inside: sigsend(-%d) failed", kid);
+  int st = 0;
+  CHECK(waitpid(kid, &st, 0) == kid && WIFSIGNALED(st), "inside: %d was not killed", kid);
+}
+
+void
+t_pidnspgrp(void)
+{
+  outer_pgid = getpgid(0);
+  CHECK(outer_pgid > 0, "getpgid(0) outside: %d", outer_pgid);
+  int pid = in_namespace(pgrp_inside);
+  wait_ok(pid, "pidnspgrp");
+}

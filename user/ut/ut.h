@@ -53,6 +53,7 @@ void t_outofmemory(void);
 void t_pgrpset(void);
 void t_pgrptc(void);
 void t_pgrpstop(void);
+void t_pgrpsend(void);
 
 // ---- memory: bad pointers, sbrk, faults (ut/mem.c) ----
 void t_copyin(void);
@@ -187,6 +188,7 @@ void t_pidnskill(void);
 void t_pidnsreap(void);
 void t_pidnsdeath(void);
 void t_pidnsnest(void);
+void t_pidnspgrp(void);
 // ---- signals (ut/signal.c, ut/sigcalls.c; shared helpers in ut/sig.h) ----
 void t_sighandler(void);
 void t_sigignore(void);
