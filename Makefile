@@ -160,7 +160,7 @@ PLIBCFLAGS := $(filter-out $(ARCH),$(CFLAGS)) $(PARCH) -ffunction-sections -fdat
 PLDFLAGS := $(PARCH) --specs=picolibc.specs -nostartfiles -static -T $(P)/posix.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments \
 	-Wl,--wrap=vfprintf,--wrap=fputs,--wrap=puts,--wrap=fwrite
-PRT := $(addprefix $(P)/rt/,start.o files.o proc.o time.o sigstub.o) \
+PRT := $(addprefix $(P)/rt/,start.o files.o proc.o time.o signal.o) \
 	$(P)/obj/pthread.o $(P)/obj/pthread_sync.o
 PPROGS := $(addprefix $(U)/_,$(basename $(notdir $(wildcard $(P)/*.c))))
 

@@ -15,8 +15,11 @@ PTESTS = ["snprintf", "fileio", "errno", "fds", "process", "time", "math",
           "memory", "pthread", "cond", "barrier", "rwlock", "keys", "sem",
           "stdiothreads"]
 FPTESTS = ["exec", "fork", "newthread", "threads", "preempt"]
+# The cases user/posix/psignals.c runs (<signal.h>), in its order.
+PSIGNALS = ["handler", "ignore", "raise", "mask", "alarm", "killchild", "abort",
+            "errors", "fpregs", "pthreadkill", "threadmask"]
 
-RESULT = re.compile(r"(?m)^(?P<prog>ptest|fptest) (?P<name>\w+): "
+RESULT = re.compile(r"(?m)^(?P<prog>ptest|fptest|psignal) (?P<name>\w+): "
                     r"(?P<res>OK|FAILED)(?P<rest>.*)$")
 
 
@@ -46,6 +49,11 @@ def _check(run, prog, name):
         pytest.fail("%s %s FAILED%s" % (prog, name, rest), pytrace=False)
 
 
+@pytest.fixture(scope="module")
+def psignals_run(shell_slot):
+    return Run(shell_slot.get().run("psignals", timeout=240))
+
+
 @pytest.mark.parametrize("name", PTESTS)
 def test_ptest(ptests_run, name):
     _check(ptests_run, "ptest", name)
@@ -59,6 +67,16 @@ def test_ptests_ran_exactly_the_listed_cases(ptests_run):
 @pytest.mark.parametrize("name", FPTESTS)
 def test_fptest(fptest_run, name):
     _check(fptest_run, "fptest", name)
+
+
+@pytest.mark.parametrize("name", PSIGNALS)
+def test_psignal(psignals_run, name):
+    _check(psignals_run, "psignal", name)
+
+
+def test_psignals_ran_exactly_the_listed_cases(psignals_run):
+    assert sorted(psignals_run.results) == sorted(PSIGNALS), psignals_run.output[-2000:]
+    assert "psignals: ALL OK" in psignals_run.output
 
 
 def test_ordinary_pthread_program_runs_unchanged(sh):

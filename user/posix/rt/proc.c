@@ -57,15 +57,19 @@ execvp(const char *file, char *const argv[])
 }
 
 // The kernel's waitpid (41) writes Linux's status word, which is what
-// picolibc's <sys/wait.h> macros read; its WNOHANG and WUNTRACED have
-// picolibc's values too.
+// picolibc's <sys/wait.h> macros read, once a signal number in it is
+// picolibc's (signal.c); its WNOHANG and WUNTRACED have picolibc's values too.
 pid_t
 waitpid(pid_t pid, int *status, int options)
 {
   if (options & ~(WNOHANG | WUNTRACED) || pid == 0 || pid < -1)
     return weft_fail(EINVAL);     // no process groups yet
   long r = SYS3(SYS_waitpid, pid, status, options);
-  return r < 0 ? weft_fail(ECHILD) : r;   // or EINTR: a signal; EFAULT: bad status
+  if (r < 0)
+    return weft_fail(ECHILD);   // or EINTR: a signal; EFAULT: bad status
+  if (r > 0 && status)
+    *status = weft_status_to_pico(*status);   // signal numbers differ (signal.c)
+  return r;
 }
 
 pid_t

@@ -46,5 +46,6 @@ struct weft_stat {
 // Shared by the runtime's files.
 int weft_fd_open(int fd);                 // is fd an open descriptor?
 int weft_fail(int err);                   // errno = err; returns -1
+int weft_status_to_pico(int status);      // waitpid's status word, picolibc's signal numbers
 
 #endif
