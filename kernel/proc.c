@@ -598,7 +598,8 @@ take_report(struct proc *c, uint64 user_status, int xv6)
 
 // Wait for a child (pid -1: any) to exit -- or stop, with WUNTRACED -- and
 // return its pid, its status stored at user_status (if not 0). WNOHANG: 0
-// if none has yet. -1 if there is no such child or a signal interrupts.
+// if none has yet. -1 if there is no such child or a signal interrupts
+// a wait that blocks.
 static int
 wait_child(int pid, uint64 user_status, int options, int xv6)
 {
@@ -620,13 +621,18 @@ wait_child(int pid, uint64 user_status, int options, int xv6)
       }
       release(&c->lock);
     }
-    if (!have_children || interrupted()) {
+    if (!have_children) {
       release(&wait_lock);
       return -1;
     }
+    // WNOHANG never blocks, so there is nothing for a signal to interrupt.
     if (options & WNOHANG) {
       release(&wait_lock);
       return 0;
+    }
+    if (interrupted()) {
+      release(&wait_lock);
+      return -1;
     }
     sleep_killable(me, &wait_lock);   // proc_finish() of a child wakes us
   }

@@ -176,7 +176,7 @@ static struct test tests[] = {
   { "sigthreadmask", t_sigthreadmask, 1, 1 }, { "sigregs", t_sigregs, 1, 1 },
   { "signested", t_signested, 1, 1 },   { "sigrestart", t_sigrestart, 1, 1 },
   { "sigsuspend", t_sigsuspend, 1, 1 }, { "sigpending", t_sigpending, 1, 1 },
-  { "sigalarm", t_sigalarm, 1, 1 },     { "sigchld", t_sigchld, 1, 1 },
+  { "sigalarm", t_sigalarm, 1, 1 },     { "sigchld", t_sigchld, 1, 1 }, { "sigwnohang", t_sigwnohang, 1, 1 },
   { "sigstop", t_sigstop, 1, 1 },       { "sigclone", t_sigclone, 1, 1 },
   { "sigexec", t_sigexec, 1, 1 },       { "sigfault", t_sigfault, 1, 1 },
   { "sigbadframe", t_sigbadframe, 1, 1 }, { "sigbadptr", t_sigbadptr, 1, 1 },

@@ -172,6 +172,11 @@ static int
 t_errors(void)
 {
   CHECK(kill(getpid(), 0) == 0, "kill(self, 0) failed");
+  CHECK(kill(0, 0) == 0, "kill(0, 0) (our own process group) failed");
+  errno = 0;
+  CHECK(kill(-999999, 0) == -1 && errno == ESRCH, "kill(-999999, 0): errno %d, want ESRCH", errno);
+  errno = 0;
+  CHECK(kill(-1, SIGTERM) == -1 && errno == ESRCH, "kill(-1, SIGTERM): errno %d, want ESRCH", errno);
   pid_t pid = fork();
   if (pid == 0)
     _exit(0);

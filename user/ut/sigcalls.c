@@ -166,6 +166,35 @@ t_sigchld(void)
   CHECK(wait(&st) == pid && st == 3, "wait with SIGCHLD at default: status %d", st);
 }
 
+// waitpid(WNOHANG) never blocks, so no signal can interrupt it: while a
+// child floods us with SIGUSR1 it answers 0 until the child is gone, never -1.
+void
+t_sigwnohang(void)
+{
+  sig_hits = 0;
+  sig_on(SIGUSR1, sig_count_handler, 0, 0);
+  int parent = getpid();
+  int pid = fork();
+  CHECK(pid >= 0, "fork failed");
+  if (pid == 0) {
+    for (int i = 0; i < 3000; i++)
+      sigsend(parent, SIGUSR1);
+    exit(0);
+  }
+  int st = 0, r, zeros = 0, fails = 0, start = uptime();
+  while ((r = waitpid(pid, &st, WNOHANG)) != pid) {
+    if (r == 0)
+      zeros++;
+    else
+      fails++;
+    CHECK(uptime() - start < 1000, "the child never ended");
+  }
+  sig_on(SIGUSR1, SIG_IGN, 0, 0);
+  CHECK(fails == 0, "waitpid(WNOHANG) returned -1 %d times while signals arrived (0 %d times)",
+        fails, zeros);
+  CHECK(sig_hits > 0, "no SIGUSR1 arrived while waiting");
+}
+
 // ----------------------------------------------------- stop and continue
 
 static volatile int *counter;

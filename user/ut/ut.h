@@ -202,6 +202,7 @@ void t_sigsuspend(void);
 void t_sigpending(void);
 void t_sigalarm(void);
 void t_sigchld(void);
+void t_sigwnohang(void);
 void t_sigstop(void);
 void t_sigclone(void);
 void t_sigexec(void);

@@ -167,19 +167,22 @@ signal(int sig, _sig_func_ptr handler)
 
 // ---- sending ------------------------------------------------------------------------
 
-// kill(pid, sig); sig 0 only checks that pid exists. weft has no process
-// groups in kill: pid <= 0 finds no process (ESRCH). The kernel refuses to
-// kill or stop init (EPERM here).
+// kill(pid, sig); sig 0 only checks that pid exists. pid 0 is the
+// caller's process group, -pgid group pgid (the kernel walks it); -1
+// (every process) is not supported: ESRCH. The kernel refuses to kill or
+// stop init (EPERM here).
 int
 kill(pid_t pid, int sig)
 {
   int w = to_weft(sig);
   if (w < 0)
     return weft_fail(EINVAL);
-  if (pid <= 0)
+  if (pid == -1)
     return weft_fail(ESRCH);
   if (SYS2(SYS_sigsend, pid, w) == 0)
     return 0;
+  if (pid <= 0)
+    return weft_fail(ESRCH);
   return weft_fail(SYS2(SYS_sigsend, pid, 0) == 0 ? EPERM : ESRCH);
 }
 
