@@ -160,9 +160,11 @@ nr_seen(struct pidns *ns, int id, struct pidnums *ids)
 {
   struct proc *me = myproc();
   struct pidns *view = ns_or_root(me ? me->ns : 0);
+  if (view->level == 0)          // the root sees every task by its real id
+    return id;
   if (!pidns_within(ns, view))
     return 0;
-  return view->level == 0 ? id : ids->nr[view->level];
+  return ids->nr[view->level];
 }
 
 int

@@ -532,16 +532,15 @@ push_frame(struct thread *t, int sig, struct sigaction *a)
   sig_setmask(t, t->sigblocked | block);
 }
 
-// The last step before every return to user space (usertrapret). Dies if
-// told to, parks while the process is stopped, takes the default action
-// of pending signals, or sets up one handler frame (the next signal comes
-// on the return from sigreturn). A system call interrupted for a signal
-// (interrupted() said so and it returned -1) is restarted unless a
-// handler without SA_RESTART runs.
-void
-sig_deliver(void)
+// sig_deliver's work, when there is some. Dies if told to, parks while
+// the process is stopped, takes the default action of pending signals, or
+// sets up one handler frame (the next signal comes on the return from
+// sigreturn). A system call interrupted for a signal (interrupted() said
+// so and it returned -1) is restarted unless a handler without SA_RESTART
+// runs.
+static void __attribute__((noinline))
+deliver(struct thread *t)
 {
-  struct thread *t = mythread();
   struct proc *p = t->proc;
   int restart = t->sys_intr && t->trapframe->a0 == (uint64)-1;
   t->sys_intr = 0;
@@ -583,6 +582,19 @@ sig_deliver(void)
     t->sigsaved_valid = 0;
     sig_setmask(t, t->sigsaved);
   }
+}
+
+// The last step before every return to user space (usertrapret). Most
+// returns have nothing to do: a few loads say so, and the call costs no
+// more (deliver() is kept out of line so this one needs no stack frame).
+// A signal posted right after the test is taken at the next return: its
+// sender wakes or interrupts the thread (kick).
+void
+sig_deliver(void)
+{
+  struct thread *t = mythread();
+  if (t->sys_intr || t->sigsaved_valid || killed() || sig_interrupts(t))
+    deliver(t);
 }
 
 // A fault raised sig in the calling thread. A handler takes it unless the
