@@ -593,7 +593,14 @@ void
 sig_deliver(void)
 {
   struct thread *t = mythread();
-  if (t->sys_intr || t->sigsaved_valid || killed() || sig_interrupts(t))
+  struct proc *p = t->proc;
+  // killed() and sig_interrupts(), read without their fences: a hint.
+  sigset_t pend = __atomic_load_n(&t->sigpending, __ATOMIC_RELAXED) |
+                  __atomic_load_n(&p->sigpending, __ATOMIC_RELAXED);
+  if (t->sys_intr || t->sigsaved_valid || (pend & ~t->sigblocked) ||
+      __atomic_load_n(&t->killed, __ATOMIC_RELAXED) ||
+      __atomic_load_n(&p->killed, __ATOMIC_RELAXED) ||
+      __atomic_load_n(&p->stopped, __ATOMIC_RELAXED))
     deliver(t);
 }
 

@@ -104,8 +104,9 @@ syscall(void)
 {
   struct thread *t = mythread();
   uint64 num = t->trapframe->a7;
-  t->sys_a0 = t->trapframe->a0;   // to restart the call after a signal (signal.c)
-  t->sys_intr = 0;
+  // To restart the call after a signal (signal.c). t->sys_intr is 0 here:
+  // every return to user space that found it set cleared it.
+  t->sys_a0 = t->trapframe->a0;
 #ifdef WEFT_BREAK_SYSCALL
   // For testing the autograder only: a kernel deliberately broken in one
   // call (make EXTRA_CFLAGS=-DWEFT_BREAK_SYSCALL=SYS_uptime).
