@@ -286,8 +286,8 @@ labcheck: check-tools all
 clean:
 	rm -f $(K)/*.o $(K)/*.d $(K)/kernel $(K)/kernel.asm $(K)/kernel.sym \
 	  $(U)/*.o $(U)/*.d $(U)/ut/*.o $(U)/ut/*.d $(U)/bench/*.o $(U)/bench/*.d $(U)/sh/*.o $(U)/sh/*.d $(U)/_* $(U)/*.elf $(U)/*.asm $(U)/usys.S $(U)/sparse.ld mkfs/mkfs \
-	  $(P)/*.o $(P)/*.d $(P)/*.elf $(P)/*.asm $(P)/posix.ld $(P)/rt/*.o $(P)/rt/*.d $(P)/obj mkfs/fsck fs.img .config.stamp
-	rm -rf tests/__pycache__ .pytest_cache
+	  $(P)/*.o $(P)/*.d $(P)/*.elf $(P)/*.asm $(P)/posix.ld $(P)/rt/*.o $(P)/rt/*.d mkfs/fsck fs.img .config.stamp
+	rm -rf $(P)/obj tests/__pycache__ .pytest_cache
 
 help:
 	@echo "weft make targets:"
