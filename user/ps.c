@@ -87,21 +87,6 @@ parse_stat(char *text, struct stat_line *l)
   return 0;
 }
 
-// dst = prefix, nr in decimal, suffix. Our paths are short: dst holds 48.
-static void
-make_path(char *dst, char *prefix, int nr, char *suffix)
-{
-  char digits[12];
-  int i = sizeof(digits) - 1;
-  digits[i] = 0;
-  do {
-    digits[--i] = '0' + nr % 10;
-    nr /= 10;
-  } while (nr > 0 && i > 0);
-  strcpy(dst, prefix);
-  strcpy(dst + strlen(dst), digits + i);
-  strcpy(dst + strlen(dst), suffix);
-}
 
 static int
 read_stat(char *path, struct stat_line *l)

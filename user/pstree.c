@@ -34,21 +34,6 @@ static int show_ids;
 static int first_of[MAX_RECORDS];
 static int nprocs;
 
-// dst = prefix, nr in decimal, suffix.
-static void
-make_path(char *dst, char *prefix, int nr, char *suffix)
-{
-  char digits[12];
-  int i = sizeof(digits) - 1;
-  digits[i] = 0;
-  do {
-    digits[--i] = '0' + nr % 10;
-    nr /= 10;
-  } while (nr > 0 && i > 0);
-  strcpy(dst, prefix);
-  strcpy(dst + strlen(dst), digits + i);
-  strcpy(dst + strlen(dst), suffix);
-}
 
 // Read a stat line ("id (name) state ppid ..."): 0 or -1.
 static int

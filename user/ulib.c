@@ -1,5 +1,5 @@
 // ulib.c: the C runtime entry point and the small string/memory helpers of
-// the xv6 user API (stat, strcpy, memmove, atoi, gets, ...), and killpg.
+// the xv6 user API (stat, strcpy, memmove, atoi, gets, ...), killpg and make_path.
 // Nothing here keeps state, so every routine is safe to call from any thread.
 // Invariant: _start never returns; it hands main's result to exit().
 
@@ -168,4 +168,22 @@ killpg(int pgid, int sig)
   if (pgid <= 0)
     return -1;
   return sigsend(-pgid, sig);
+}
+
+// make_path(dst, prefix, nr, suffix): dst = prefix, nr in decimal, suffix --
+// how ps and pstree name /proc files ("/proc/", 7, "/stat"). dst must hold
+// all three (nr takes at most 10 digits).
+void
+make_path(char *dst, char *prefix, int nr, char *suffix)
+{
+  char digits[12];
+  int i = sizeof(digits) - 1;
+  digits[i] = 0;
+  do {
+    digits[--i] = '0' + nr % 10;
+    nr /= 10;
+  } while (nr > 0 && i > 0);
+  strcpy(dst, prefix);
+  strcpy(dst + strlen(dst), digits + i);
+  strcpy(dst + strlen(dst), suffix);
 }

@@ -71,6 +71,7 @@ int getpgid(int pid);
 int tcsetpgrp(int pgid);
 int tcgetpgrp(void);
 int killpg(int pgid, int sig);     // library (ulib.c): sig to each member
+void make_path(char *dst, char *prefix, int nr, char *suffix);  // library: dst = prefix nr suffix
 
 // ---- library (ulib.c, printf.c, umalloc.c) ----
 // Strings and memory.
