@@ -58,30 +58,15 @@ cpu_attach(int hartid)
   w_tp((uint64)&cpus[hartid]);
 }
 
-// This hart's struct cpu and id. Call with interrupts off: a thread could
-// otherwise move to another hart right after the read.
-struct cpu *
-mycpu(void)
-{
-  return (struct cpu *)r_tp();
-}
-
+// This hart's id (mycpu() and mythread() are inline, in sched.h and thread.h).
 int
 cpuid(void)
 {
   return mycpu()->hartid;
 }
 
-// The running thread: one load relative to tp. A single instruction cannot
-// be split by an interrupt, so this is right even with interrupts on --
-// wherever the thread runs, it finds itself.
-struct thread *
-mythread(void)
-{
-  struct thread *t;
-  asm volatile("ld %0, %1(tp)" : "=r"(t) : "i"(__builtin_offsetof(struct cpu, thread)));
-  return t;
-}
+_Static_assert(__builtin_offsetof(struct cpu, thread) == 0,
+               "mythread() (thread.h) loads cpu->thread at tp + 0");
 
 // ---- the run queue -----------------------------------------------------------
 

@@ -6,7 +6,7 @@
 
 // Per-hart state.
 struct cpu {
-  struct thread *thread;     // running on this hart, or 0
+  struct thread *thread;     // running on this hart, or 0 (first: mythread() reads tp + 0)
   int hartid;
   struct context context;    // swtch() here to enter scheduler()
   int noff;                  // push_off() depth
@@ -27,8 +27,17 @@ struct cpu {
 extern struct cpu cpus[NCPU];
 
 void        cpu_attach(int hartid);  // point tp at this hart's struct cpu
+// This hart's struct cpu: tp (sched.c, cpu_attach). Call with interrupts
+// off: a thread could otherwise move to another hart right after the read.
+static inline struct cpu *
+mycpu(void)
+{
+  struct cpu *c;
+  asm volatile("mv %0, tp" : "=r"(c));
+  return c;
+}
+
 int         cpuid(void);       // this hart's id; call with interrupts off
-struct cpu *mycpu(void);
 void        scheduler(void) __attribute__((noreturn));
 void        sched(void);       // give up the hart; caller holds only t->lock
 void        yield(void);

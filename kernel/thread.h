@@ -104,7 +104,19 @@ int    id_alloc(void);                        // next pid/tid (one number space)
 // ignores it until the caller makes it RUNNABLE. May yield (see thread.c).
 struct thread *thread_alloc(struct proc *p, int tid);
 void   thread_reap(struct thread *t);         // -> UNUSED; caller holds t->lock
-struct thread *mythread(void);
+
+// The running thread: one load of the first field of this hart's struct cpu
+// (sched.h), which tp points at in the kernel. One instruction cannot be
+// split by an interrupt, so this is right even with interrupts on: wherever
+// the thread runs, it finds itself. Inline: the kernel asks dozens of times
+// per system call, and a call would cost seven instructions for this one.
+static inline struct thread *
+mythread(void)
+{
+  struct thread *t;
+  asm volatile("ld %0, 0(tp)" : "=r"(t));
+  return t;
+}
 
 // kthread.c: threads that run only kernel code, owned by the "kernel" process.
 void   kthreadinit(void);
