@@ -12,15 +12,23 @@
 //     that did not touch FP since it was last saved pays nothing;
 //   - return to user (fpu_user_return) loads t->fp only when this hart's
 //     registers are not already t's (cpu->fp_owner and t->fp_hart both
-//     say so), then sets sstatus.FS to t->fp_status.
-// Invariant: when t->fp_status is Dirty, t's newest values are in the
+//     say so) -- and not even then when t's state is Initial (all zero)
+//     and so are the registers (cpu->fp_zero): two threads that never
+//     touch FP hand a hart back and forth without a copy. Then it sets
+//     sstatus.FS to t->fp_status.
+// Invariants: when t->fp_status is Dirty, t's newest values are in the
 // registers of the hart it runs on (it has not switched out since its
-// user code ran); otherwise t->fp is current.
+// user code ran); otherwise t->fp is current. t->fp_status is Initial
+// only while t->fp is all zero (only fpu_init sets Initial). cpu->fp_zero
+// is set only while the hart's f registers and fcsr are all zero: user
+// code is let in with FS Initial only onto zero registers, and any write
+// makes FS Dirty, which the next trap sees (fpu_user_enter).
 // fork copies the caller's state (fpu_fork); a new thread and a program
 // after exec start zeroed with FS Initial (fpu_init).
 //
 // Locking: none. t->fp* are touched only by t itself (or by its creator
-// before it first runs), cpu->fp_owner only by its hart with interrupts off.
+// before it first runs), cpu->fp_owner and cpu->fp_zero only by their hart
+// with interrupts off.
 // Reading order: fpu_init, fpu_user_enter, fpu_switch_out, fpu_user_return,
 // fpu_fork.
 
@@ -52,11 +60,14 @@ fpu_init(struct thread *t)
   t->fp_hart = -1;
 }
 
-// Trap from user mode: remember whether user code dirtied the registers.
+// Trap from user mode (interrupts still off): remember whether user code
+// dirtied the registers. Still Initial, they are still zero.
 void
 fpu_user_enter(struct thread *t)
 {
-  t->fp_status = csr_read(sstatus) & SSTATUS_FS;
+  uint64 fs = csr_read(sstatus) & SSTATUS_FS;
+  t->fp_status = fs;
+  mycpu()->fp_zero = (fs == SSTATUS_FS_INITIAL);
 }
 
 // t gives up the hart (sched.c, interrupts off): save dirty registers.
@@ -78,8 +89,11 @@ fpu_user_return(struct thread *t)
 {
   struct cpu *c = mycpu();
   if (c->fp_owner != t || t->fp_hart != c->hartid) {
-    set_fs(SSTATUS_FS_CLEAN);
-    fpu_load(&t->fp);
+    if (!(t->fp_status == SSTATUS_FS_INITIAL && c->fp_zero)) {
+      set_fs(SSTATUS_FS_CLEAN);
+      fpu_load(&t->fp);
+      c->fp_zero = (t->fp_status == SSTATUS_FS_INITIAL);
+    }
     c->fp_owner = t;
     t->fp_hart = c->hartid;
   }

@@ -6,7 +6,10 @@
 // only at the threads waiting on addresses that share its bucket, not at
 // the whole thread table. futex_wait checks the word and goes to sleep
 // holding its bucket's lock, and futex_wake takes the same lock, so a wake
-// between "value checked" and "asleep" cannot be lost.
+// between "value checked" and "asleep" cannot be lost. The waker finds its
+// waiter in the bucket, so the waiter sleeps on no wait queue (sleep_known,
+// sched.c), and unlinks it itself, so the waiter need not take the bucket
+// lock again when it wakes (futex_wait).
 // Timed waits: the "futexd" kernel thread wakes once a tick while any timed
 // waiter exists, and lets each one whose deadline has passed give up.
 // Locking: a bucket's lock protects its list and the futex_* fields of the
@@ -65,6 +68,11 @@ count_timed(int delta)
 // Sleep while *uaddr == val, until woken, timed out (timeout_ticks > 0) or
 // killed or interrupted by a signal. 0 when woken, -1 otherwise (value
 // differed, bad address, timeout, signal).
+// A waker unlinks the waiter it wakes and then sets its futex_woken (under
+// the bucket lock), so a waiter that wakes to find futex_woken set is off
+// the list already and returns without taking the lock again; one woken
+// some other way (a signal, a kill, futexd) takes the lock, and there
+// futex_woken is final.
 int
 futex_wait(uint64 uaddr, int val, int timeout_ticks)
 {
@@ -91,35 +99,52 @@ futex_wait(uint64 uaddr, int val, int timeout_ticks)
     t->futex_deadline = 1;
   t->futex_next = q->head;
   q->head = t;
-  while (!t->futex_woken && !interrupted()) {
-    if (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0)
+  // A kill or a signal already pending keeps sleep_known from sleeping;
+  // interrupted() below then says so (and marks the call for a restart).
+  int woken;
+  for (;;) {
+    sleep_known(&t->futex_addr, &q->lock);
+    if ((woken = __atomic_load_n(&t->futex_woken, __ATOMIC_ACQUIRE)))
+      break;                       // unlinked by the waker
+    acquire(&q->lock);
+    woken = t->futex_woken;
+    int give_up = !woken && (interrupted() ||
+                             (t->futex_deadline && (int)(ticks - t->futex_deadline) >= 0));
+    if (give_up)
+      futexq_unlink(q, t);
+    if (woken || give_up) {
+      release(&q->lock);
       break;
-    sleep_killable(&t->futex_addr, &q->lock);
+    }
   }
-  futexq_unlink(q, t);
-  int woken = t->futex_woken;
   t->futex_mm = 0;
   t->futex_addr = 0;
   t->futex_deadline = 0;
-  release(&q->lock);
   if (timeout_ticks)
     count_timed(-1);
   return woken ? 0 : -1;
 }
 
-// Wake up to n threads waiting on (mm, uaddr); returns how many.
+// Wake up to n threads waiting on (mm, uaddr); returns how many. Each is
+// unlinked before its futex_woken is set (see futex_wait).
 int
 futex_wake_addr(struct mm *mm, uint64 uaddr, int n)
 {
   struct futexq *q = futexq_of(mm, uaddr);
   int woken = 0;
   acquire(&q->lock);
-  for (struct thread *t = q->head; t && woken < n; t = t->futex_next) {
-    if (t->futex_mm == mm && t->futex_addr == uaddr && !t->futex_woken) {
-      t->futex_woken = 1;
-      woken++;
-      wakeup_thread(t, &t->futex_addr);
+  struct thread **pp = &q->head;
+  while (*pp && woken < n) {
+    struct thread *t = *pp;
+    if (t->futex_mm != mm || t->futex_addr != uaddr) {
+      pp = &t->futex_next;
+      continue;
     }
+    *pp = t->futex_next;
+    t->futex_next = 0;
+    __atomic_store_n(&t->futex_woken, 1, __ATOMIC_RELEASE);
+    woken++;
+    wakeup_thread(t, &t->futex_addr);
   }
   release(&q->lock);
   return woken;

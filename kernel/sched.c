@@ -23,9 +23,10 @@
 //   the caller's lk (sleep) -> wait-queue bucket lock -> t->lock -> runq.lock
 // A thread is on the run queue exactly when its state is RUNNABLE (one
 // exception: the hart that popped it holds it until it takes t->lock).
-// A SLEEPING thread is always on its channel's bucket; it takes itself off
-// after it wakes, so a thread made RUNNABLE some other way (kill) may sit
-// on a bucket for a moment -- wakeup() checks state and chan under t->lock.
+// A SLEEPING thread is on its channel's bucket (except in sleep_known, whose
+// waker finds it without one); it takes itself off after it wakes, so a
+// thread made RUNNABLE some other way (kill) may sit on a bucket for a
+// moment -- wakeup() checks state and chan under t->lock.
 // A hart's struct cpu is touched only by that hart, with interrupts off,
 // except the counters, which others may read.
 
@@ -291,17 +292,34 @@ waitq_remove(struct waitq *q, struct thread *t)
   t->wait_next = t->wait_prev = 0;
 }
 
+// Give up the hart as SLEEPING on chan, releasing lk -- unless killable and
+// the thread has been told to die or has a signal to take or a stop to obey
+// (sig_interrupts): then it does not go to sleep at all, and lk stays held.
+// A kill or a signal is recorded under t->lock (or p->lock, read here under
+// t->lock after it) and wakes only threads already SLEEPING, so a thread
+// that checked interrupted() just before would otherwise sleep through it
+// -- for ever, if nothing else wakes chan (a futex, a pipe). Called and
+// returns with t->lock held; 1 if it slept.
+static int
+sleep_locked(struct thread *t, void *chan, struct spinlock *lk, int killable)
+{
+  if (killable && (t->killed || sig_interrupts(t)))
+    return 0;
+  release(lk);
+  t->chan = chan;
+  t->interruptible = killable;
+  t->state = TS_SLEEPING;
+  sched();
+  t->chan = 0;
+  t->interruptible = 0;
+  return 1;
+}
+
 // Sleep on chan, giving up lk while asleep and taking it again before
 // returning. No wakeup(chan) can be missed: we are on chan's queue before lk
 // is released, and we hold t->lock from before lk is released until we are
 // SLEEPING and off this hart (the scheduler releases it), while wakeup()
 // needs t->lock to look at us.
-// killable: a thread told to die, or with a signal to take or a stop to
-// obey (sig_interrupts), does not go to sleep at all. A kill or a signal is
-// recorded under t->lock (or p->lock, read here under t->lock after it) and
-// wakes only threads already SLEEPING, so a thread that checked
-// interrupted() just before would otherwise sleep through it -- for ever,
-// if nothing else wakes chan (a futex, a pipe).
 static void
 sleep_on(void *chan, struct spinlock *lk, int killable)
 {
@@ -313,22 +331,13 @@ sleep_on(void *chan, struct spinlock *lk, int killable)
   release(&q->lock);
 
   acquire(&t->lock);
-  int stay_awake = killable && (t->killed || sig_interrupts(t));
-  if (!stay_awake) {
-    release(lk);
-    t->chan = chan;
-    t->interruptible = killable;
-    t->state = TS_SLEEPING;
-    sched();
-    t->chan = 0;
-    t->interruptible = 0;
-  }
+  int slept = sleep_locked(t, chan, lk, killable);
   release(&t->lock);
 
   acquire(&q->lock);
   waitq_remove(q, t);
   release(&q->lock);
-  if (!stay_awake)
+  if (slept)
     acquire(lk);
 }
 
@@ -348,6 +357,23 @@ void
 sleep_killable(void *chan, struct spinlock *lk)
 {
   sleep_on(chan, lk, 1);
+}
+
+// A sleep whose waker knows the sleeper and wakes it with wakeup_thread
+// (futex.c keeps its own list of waiters): killable like sleep_killable,
+// but on no wait queue -- nothing can find it through chan -- and lk is
+// released and not taken back, also when the thread stays awake: the
+// caller takes it again only if it needs it. No wakeup_thread is lost: the
+// waker finds the sleeper under lk, which is held until the sleeper is
+// SLEEPING under t->lock. Two lock round trips cheaper than sleep_killable.
+void
+sleep_known(void *chan, struct spinlock *lk)
+{
+  struct thread *t = mythread();
+  acquire(&t->lock);
+  if (!sleep_locked(t, chan, lk, 1))
+    release(lk);
+  release(&t->lock);
 }
 
 // Wake t if it sleeps on chan: for a waker that knows its sleeper (futex.c)

@@ -15,6 +15,7 @@ struct cpu {
   struct mm *active_mm;      // the address space in satp, held (tlb.c); 0: the kernel's
   struct mm *user_mm;        // active_mm while it runs one of its threads, else 0
   struct thread *fp_owner;   // whose FP state the f registers hold (fpu.c), or 0
+  int fp_zero;               // the f registers and fcsr are all zero (fpu.c)
   // Counters, read by others without a lock (hartstat()):
   uint64 switches;           // threads switched to (sched.c)
   uint64 idle_waits;         // times it found nothing to run and waited in wfi
@@ -46,6 +47,8 @@ void        make_runnable(struct thread *t);  // -> RUNNABLE, queued; caller hol
 void        sleep(void *chan, struct spinlock *lk);
 // The same, but a thread told to die returns at once (see sched.c).
 void        sleep_killable(void *chan, struct spinlock *lk);
+// Killable, on no wait queue, lk not taken back: for wakeup_thread (sched.c).
+void        sleep_known(void *chan, struct spinlock *lk);
 void        wakeup(void *chan);
 void        wakeup_thread(struct thread *t, void *chan);  // just t, if it sleeps on chan
 void        swtch(struct context *old, struct context *new);

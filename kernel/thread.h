@@ -73,7 +73,7 @@ struct thread {
   struct mm *futex_mm;          // waiting in futex_wait on (futex_mm, futex_addr)
   uint64 futex_addr;
   uint futex_deadline;          // tick to give up at, 0 = never
-  int futex_woken;              // set by futex_wake
+  int futex_woken;              // set by futex_wake, after unlinking it (then read lock-free)
 
   // Private to the thread itself (no lock needed):
   struct trapframe *trapframe;  // at the top of its kernel stack

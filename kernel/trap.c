@@ -194,8 +194,7 @@ usertrap(void)
     user_fault(scause);
   }
 
-  if (killed())
-    die();
+  // A kill or a fault's setkilled() is acted on in usertrapret (sig_deliver).
   if (intr == INTR_TIMER)
     yield();
   usertrapret();
