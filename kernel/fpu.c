@@ -14,8 +14,8 @@
 //     registers are not already t's (cpu->fp_owner and t->fp_hart both
 //     say so) -- and not even then when t's state is Initial (all zero)
 //     and so are the registers (cpu->fp_zero): two threads that never
-//     touch FP hand a hart back and forth without a copy. Then it sets
-//     sstatus.FS to t->fp_status.
+//     touch FP hand a hart back and forth without a copy. User code then
+//     runs with sstatus.FS = t->fp_status.
 // Invariants: when t->fp_status is Dirty, t's newest values are in the
 // registers of the hart it runs on (it has not switched out since its
 // user code ran); otherwise t->fp is current. t->fp_status is Initial
@@ -82,9 +82,10 @@ fpu_switch_out(struct thread *t)
 }
 
 // t is about to return to user mode (trap.c, interrupts off): put its
-// state in the registers unless they hold it already, and let user code
-// use them.
-void
+// state in the registers unless they hold it already. Returns the
+// sstatus.FS its user code is to run with; usertrapret writes it together
+// with the rest of sstatus.
+uint64
 fpu_user_return(struct thread *t)
 {
   struct cpu *c = mycpu();
@@ -97,7 +98,7 @@ fpu_user_return(struct thread *t)
     c->fp_owner = t;
     t->fp_hart = c->hartid;
   }
-  set_fs(t->fp_status);
+  return t->fp_status;
 }
 
 // A new task nt made by the running thread me (clone): a new process gets

@@ -215,16 +215,17 @@ usertrapret(void)
 
   // From here until sret a trap would go to uservec with kernel state: none.
   intr_off();
-  fpu_user_return(t);
+  uint64 fs = fpu_user_return(t);
   csr_write(stvec, (uint64)uservec);
 
   tf->kernel_sp = (uint64)tf;      // the kernel stack grows down from the trapframe
   tf->kernel_tp = r_tp();
 
-  // sret to user mode (SPP = 0) with interrupts on (SPIE = 1).
+  // sret to user mode (SPP = 0) with interrupts on (SPIE = 1), and the FP
+  // unit in the state fpu.c chose.
   uint64 st = csr_read(sstatus);
-  st &= ~SSTATUS_SPP;
-  st |= SSTATUS_SPIE;
+  st &= ~(SSTATUS_SPP | SSTATUS_FS);
+  st |= SSTATUS_SPIE | fs;
   csr_write(sstatus, st);
   csr_write(sepc, tf->epc);
   userret(tf);

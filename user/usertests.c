@@ -181,6 +181,7 @@ static struct test tests[] = {
   { "sigexec", t_sigexec, 1, 1 },       { "sigfault", t_sigfault, 1, 1 },
   { "sigbadframe", t_sigbadframe, 1, 1 }, { "sigbadptr", t_sigbadptr, 1, 1 },
   { "sigfpregs", t_sigfpregs, 1, 1 },
+  { "fpswitch", t_fpswitch, 1, 1 },
   { "manyforks", t_manyforks, 0, 1 },   { "diskrefill", t_diskrefill, 0, 0 },
 };
 #define NTESTS ((int)(sizeof(tests) / sizeof(tests[0])))

@@ -529,3 +529,67 @@ t_sigfpregs(void)
           (void *)got[k], (void *)(0x4000000000000000UL + k));
   CHECK(got[32] == 0x65, "fcsr: %p after the handler, expected 0x65", (void *)got[32]);
 }
+
+// ------------------------------------------ FP registers across switches
+
+// Two threads take turns through a futex: the creator with every FP
+// register and fcsr set, a new thread that never writes one (its state is
+// all zero). fpu.c skips loading the registers when a thread's state and
+// the hart's registers are both all zero; the new thread must still never
+// see the creator's values, nor the creator lose them.
+enum { FP_CREATOR, FP_FRESH, FP_STOP };
+static int fp_turn;
+static volatile int fp_seen;        // 1 + the register the new thread saw set
+
+static void
+fp_turn_to(int to)
+{
+  __atomic_store_n(&fp_turn, to, __ATOMIC_SEQ_CST);
+  futex(&fp_turn, FUTEX_WAKE, 1, 0);
+}
+
+static int
+fp_turn_wait(int from)
+{
+  int now;
+  while ((now = __atomic_load_n(&fp_turn, __ATOMIC_SEQ_CST)) == from)
+    futex(&fp_turn, FUTEX_WAIT, from, 0);
+  return now;
+}
+
+static void *
+fp_fresh_body(void *unused)
+{
+  uint64 got[33];
+  while (fp_turn_wait(FP_CREATOR) == FP_FRESH) {
+    fp_dump(got);
+    for (int k = 0; k < 33 && !fp_seen; k++)
+      if (got[k] != 0)
+        fp_seen = k + 1;
+    fp_turn_to(FP_CREATOR);
+  }
+  return 0;
+}
+
+void
+t_fpswitch(void)
+{
+  uint64 got[33];
+  fp_turn = FP_CREATOR;
+  fp_seen = 0;
+  pthread_t t = spawn(fp_fresh_body, 0);
+  fp_fill(0x4000000000000000UL, 0x65);
+  for (int round = 0; round < 200 && !fp_seen; round++) {
+    fp_turn_to(FP_FRESH);
+    fp_turn_wait(FP_FRESH);
+    fp_dump(got);
+    for (int k = 0; k < 32; k++)
+      CHECK(got[k] == 0x4000000000000000UL + k, "round %d: f%d is %p, expected %p", round, k,
+            (void *)got[k], (void *)(0x4000000000000000UL + k));
+    CHECK(got[32] == 0x65, "round %d: fcsr is %p, expected 0x65", round, (void *)got[32]);
+  }
+  fp_turn_to(FP_STOP);
+  pthread_join(t, 0);
+  CHECK(fp_seen == 0, "a new thread saw %s%d set: another thread's FP state",
+        fp_seen == 33 ? "fcsr " : "f", fp_seen == 33 ? 0 : fp_seen - 1);
+}

@@ -210,6 +210,7 @@ void t_sigfault(void);
 void t_sigbadframe(void);
 void t_sigbadptr(void);
 void t_sigfpregs(void);
+void t_fpswitch(void);
 void sigexec_after_exec(void);                    // usertests -x sigexec
 
 #endif
