@@ -40,7 +40,8 @@ USERTESTS = {
     "fileops": 1, "unlinkopen": 1, "mkdirchdir": 1, "dotdot": 1,
     "rmdirfull": 1, "opendirwrite": 1, "concreate": 1, "linkrace": 1,
     "bigdir": 1, "bigfile": 1, "diskfull": 1, "noinodes": 1,
-    "bcachestress": 1, "rmdircreate": 1, "itablefull": 1, "consolebad": 1,
+    "bcachestress": 1, "rmdircreate": 1, "reclaimrace": 1, "itablefull": 1,
+    "consolebad": 1,
     # LAB=syscall: the meminfo() system call
     "meminfo": 2, "meminfobad": 2,
     # slow cases (run one by one; `make grade` sets WEFT_SLOW=1)
