@@ -124,9 +124,6 @@ REGRESSION = {
     # the cow skeleton (and make COW=0) copies every page at fork: memory is
     # already isolated, text already shared read-only
     "cowoverlap", "cowisolation", "cowpipe", "cowtext", "cowmprotect",
-    # the threads skeleton's pthread_create fails at once, which the slot
-    # case accepts at the limits it probes
-    "threadslot",
 }
 
 # Other documented starting points of a lab (make variables on this tree):
