@@ -12,7 +12,9 @@
 //
 // Locking: proc.c's order -- wait_lock (parent pointers), then p->lock
 // (state, killed/exiting/stopper/xstate, the thread list), then t->lock.
-// Invariant: an ALIVE proc has nthreads >= 1. The last of its threads to
+// Invariant: a user process that is ALIVE has nthreads >= 1 (the kernel's
+// own process, kthread.c, is ALIVE from boot with none until a kthread
+// starts, and never exits). The last of its threads to
 // finish makes it DYING (in the same p->lock section that drops nthreads
 // to 0), releases its resources and makes it a ZOMBIE; only its parent's
 // wait() frees it.
