@@ -11,7 +11,9 @@
 // that changes the disk runs inside begin_op()/end_op().
 // Invariant: a cached inode with ref > 0 is never reused for another inum;
 // an inode's disk blocks are freed only when no directory names it
-// (nlink == 0) and no C pointer refers to it (ref drops to zero).
+// (nlink == 0) and no C pointer refers to it (ref drops to zero); and an
+// inode number is handed out again only once the iput that freed it has
+// let go of its table entry too.
 
 #include "types.h"
 #include "param.h"
@@ -108,33 +110,47 @@ iinit(void)
     initsleeplock(&itable.inode[i].lock, "inode");
 }
 
+// The referenced cached inode for (dev, inum), or 0 (itable.lock held).
+static struct inode *
+itable_find(uint dev, uint inum)
+{
+  for (struct inode *ip = itable.inode; ip < &itable.inode[NINODE]; ip++)
+    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum)
+      return ip;
+  return 0;
+}
+
+// An unused entry made over to (dev, inum) with one reference and nothing
+// read yet, or 0 if every entry is in use (itable.lock held).
+static struct inode *
+itable_claim(uint dev, uint inum)
+{
+  for (struct inode *ip = itable.inode; ip < &itable.inode[NINODE]; ip++) {
+    if (ip->ref == 0) {
+      ip->dev = dev;
+      ip->inum = inum;
+      ip->ref = 1;
+      ip->valid = 0;
+      return ip;
+    }
+  }
+  printf("iget: inode table full\n");
+  return 0;
+}
+
 // The cached inode for (dev, inum) with one more reference, unlocked and
 // possibly not yet read from disk; 0 if the table is full.
 static struct inode *
 iget(uint dev, uint inum)
 {
-  struct inode *ip, *unused = 0;
-
   acquire(&itable.lock);
-  for (ip = itable.inode; ip < &itable.inode[NINODE]; ip++) {
-    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum) {
-      ip->ref++;
-      release(&itable.lock);
-      return ip;
-    }
-    if (ip->ref == 0 && unused == 0)
-      unused = ip;
-  }
-  if (unused) {
-    unused->dev = dev;
-    unused->inum = inum;
-    unused->ref = 1;
-    unused->valid = 0;
-  } else {
-    printf("iget: inode table full\n");
-  }
+  struct inode *ip = itable_find(dev, inum);
+  if (ip)
+    ip->ref++;
+  else
+    ip = itable_claim(dev, inum);
   release(&itable.lock);
-  return unused;
+  return ip;
 }
 
 // Where inode inum lives inside its (already read) inode block.
@@ -156,9 +172,21 @@ ialloc(uint dev, short type)
       brelse(b);
       continue;
     }
+    // A dinode reads free as soon as the iput that frees it writes it back,
+    // but that iput drops its table reference only afterwards. Sharing its
+    // entry would leave two references when the new owner's last iput
+    // comes, so that iput would leave the reclaim to the old one -- which
+    // has already finished: an inode lost for good. Skip such a number.
+    acquire(&itable.lock);
+    int reclaiming = itable_find(dev, inum) != 0;
     // Holding b keeps other allocators off this dinode; take the table slot
     // before marking it so a full table leaves the disk unchanged.
-    struct inode *ip = iget(dev, inum);
+    struct inode *ip = reclaiming ? 0 : itable_claim(dev, inum);
+    release(&itable.lock);
+    if (reclaiming) {
+      brelse(b);
+      continue;
+    }
     if (ip) {
       memset(dip, 0, sizeof(*dip));
       dip->type = type;
@@ -253,7 +281,8 @@ iput(struct inode *ip)
 
   // Ours is the last reference and no directory names the inode, so no
   // one else can reach it to hold its lock: acquiresleep cannot block.
-  // Our reference keeps the table slot until the dinode is freed.
+  // Our reference keeps the table slot until the dinode is freed, and
+  // keeps ialloc off the number until we drop it below.
   acquiresleep(&ip->lock);
   ip->type = 0;         // itrunc's iupdate then writes the dinode back free
   itrunc(ip);

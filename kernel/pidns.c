@@ -12,7 +12,7 @@
 // A task's numbers are handed out at clone, one per level of its chain
 // (struct pidnums), and never change. The namespace's first process is its
 // pid 1, its init: orphans of the namespace go to it, and when it ends
-// every process in the namespace is killed (proc.c, proc_finish).
+// every process in the namespace is killed (exit.c, proc_finish).
 //
 // Locking: pidns_lock protects every namespace's ref, dead and last_nr,
 // and the pool. It is taken last (under wait_lock or a proc's lock).

@@ -60,19 +60,25 @@ struct proc {
 extern struct proc procs[NPROC];
 extern struct proc *initproc;   // pid 1: reaps orphans, cannot be killed
 
-extern struct spinlock wait_lock;   // guards every proc's parent (proc.c, pidns.c)
+extern struct spinlock wait_lock;   // guards every proc's parent (proc.c, exit.c, pidns.c)
 
+// proc.c: the table, clone, the first process, ^P.
 void   procinit(void);
 struct proc *proc_alloc(void);                       // EMBRYO proc, new pid, or 0
+void   proc_drop_resources(struct proc *p);          // put mm, files, fs, sighand; may sleep
+void   proc_free(struct proc *p);                    // back to UNUSED; p->lock held
 int    proc_add_thread(struct proc *p, struct thread *t);   // -1 if p is being stopped
 int    proc_remove_thread(struct proc *p, struct thread *t); // threads left; p->lock held
 void   userinit(void);
 struct proc *myproc(void);
 int    clone(int flags, uint64 stack, uint64 tls, uint64 ctid);
+int    parent_pid(struct proc *p);    // getppid: 0 if none
+void   procdump(void);          // ^P: every process and its threads
+
+// exit.c: the end of threads and processes, waiting for children, killing.
 void   exit(int status) __attribute__((noreturn));   // whole process
 void   thread_exit(int value) __attribute__((noreturn)); // calling thread only
 int    wait(uint64 user_status);                      // xv6: status is the exit value
-int    parent_pid(struct proc *p);    // getppid: 0 if none
 int    waitpid(int pid, uint64 user_status, int options); // Linux's status word
 // Kill p: every thread dies at its next return to user; sig is what waitpid
 // reports. Caller holds p->lock.
@@ -83,6 +89,5 @@ void   die(void) __attribute__((noreturn)); // act on killed(): end the thread o
 void   setkilled(void);         // kill the calling process
 // CLONE_CHILD_CLEARTID: zero t's tid word in mm, wake a waiter, forget it.
 void   thread_clear_child_tid(struct thread *t, struct mm *mm);
-void   procdump(void);          // ^P: every process and its threads
 
 #endif

@@ -40,7 +40,8 @@ USERTESTS = {
     "fileops": 1, "unlinkopen": 1, "mkdirchdir": 1, "dotdot": 1,
     "rmdirfull": 1, "opendirwrite": 1, "concreate": 1, "linkrace": 1,
     "bigdir": 1, "bigfile": 1, "diskfull": 1, "noinodes": 1,
-    "bcachestress": 1, "rmdircreate": 1, "itablefull": 1, "consolebad": 1,
+    "bcachestress": 1, "rmdircreate": 1, "reclaimrace": 1, "itablefull": 1,
+    "consolebad": 1,
     # LAB=syscall: the meminfo() system call
     "meminfo": 2, "meminfobad": 2,
     # slow cases (run one by one; `make grade` sets WEFT_SLOW=1)
@@ -123,9 +124,6 @@ REGRESSION = {
     # the cow skeleton (and make COW=0) copies every page at fork: memory is
     # already isolated, text already shared read-only
     "cowoverlap", "cowisolation", "cowpipe", "cowtext", "cowmprotect",
-    # the threads skeleton's pthread_create fails at once, which the slot
-    # case accepts at the limits it probes
-    "threadslot",
 }
 
 # Other documented starting points of a lab (make variables on this tree):

@@ -136,6 +136,7 @@ static struct test tests[] = {
   { "bigdir", t_bigdir, 1, 0 },         { "bigfile", t_bigfile, 1, 0 },
   { "diskfull", t_diskfull, 1, 0 },     { "noinodes", t_noinodes, 1, 0 },
   { "bcachestress", t_bcachestress, 1, 0 }, { "rmdircreate", t_rmdircreate, 1, 0 },
+  { "reclaimrace", t_reclaimrace, 1, 0 },
   { "itablefull", t_itablefull, 1, 0 }, { "consolebad", t_consolebad, 1, 0 },
   { "outofmemory", t_outofmemory, 1, 1 },
   { "pgrpset", t_pgrpset, 1, 1 },       { "pgrptc", t_pgrptc, 1, 1 },

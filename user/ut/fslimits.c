@@ -167,6 +167,66 @@ t_rmdircreate(void)
   CHECK(chdir("/") == 0 && unlink("rcf") == 0, "cleanup failed");
 }
 
+// ------------------------------------------- inodes freed while allocated
+
+enum { RR_CHILDREN = 4, RR_TICKS = 300 };
+
+// How many more inodes can be allocated now: create rri/0, rri/1, ...
+// until create fails, then remove them all.
+static int
+free_inodes(void)
+{
+  char name[16];
+  int n = 0, fd;
+  CHECK(mkdir("rri") == 0, "mkdir(rri) failed");
+  while((fd = open(mkname(name, "rri/", n), O_CREATE | O_RDWR)) >= 0){
+    close(fd);
+    n++;
+  }
+  for(int i = 0; i < n; i++)
+    CHECK(unlink(mkname(name, "rri/", i)) == 0, "unlink %s failed", name);
+  CHECK(unlink("rri") == 0, "unlink(rri) failed");
+  return n + 1;   // rri itself
+}
+
+// One racer: stand in a directory of its own that has been removed, and
+// create there until the time is up. Every create allocates an inode and,
+// when the name is refused, frees it at once, so the racers keep freeing
+// and reallocating the same few inode numbers.
+static int
+rr_racer(int k)
+{
+  char dir[16];
+  mkname(dir, "rrd", k);
+  if(mkdir(dir) < 0 || chdir(dir) < 0 || unlink(mkname(dir, "../rrd", k)) < 0)
+    return 1;
+  int end = uptime() + RR_TICKS;
+  while(uptime() < end)
+    if(open("x", O_CREATE | O_RDWR) >= 0 || mkdir("y") == 0)
+      return 1;
+  return 0;
+}
+
+// An inode number freed by one iput must not be handed out while that iput
+// still holds the table entry: the new owner then saw two references at
+// its own last iput, left the reclaim to the other, and the other had
+// already finished -- an inode allocated with nlink 0, lost for good.
+void
+t_reclaimrace(void)
+{
+  int gate[2];
+  int before = free_inodes();
+  CHECK(pipe(gate) == 0, "pipe failed");
+  for(int k = 0; k < RR_CHILDREN; k++)
+    CHECK(start_gated(gate, rr_racer, k) > 0, "fork failed");
+  close(gate[0]);
+  close(gate[1]);
+  CHECK(reap(RR_CHILDREN) == 0, "a racer's create in a removed directory succeeded");
+  int after = free_inodes();
+  CHECK(after == before, "%d inodes lost: %d could be allocated before the race, %d after",
+        before - after, before, after);
+}
+
 // ---------------------------------------------------- full inode table
 
 enum { IT_FILES = NINODE + 10 };

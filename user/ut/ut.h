@@ -95,6 +95,7 @@ void t_noinodes(void);
 // ---- file system at its limits, races, console (ut/fslimits.c) ----
 void t_bcachestress(void);
 void t_rmdircreate(void);
+void t_reclaimrace(void);
 void t_itablefull(void);
 void t_consolebad(void);
 
