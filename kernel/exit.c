@@ -365,7 +365,7 @@ proc_kill(struct proc *p, int sig)
 // Both flags only ever go from 0 to 1 while the thread lives, so they are
 // read without their locks: a kill that lands just after the read is seen
 // at the next check (every return to user space checks). This runs on
-// every system call, twice.
+// every system call, before it runs.
 int
 killed(void)
 {
