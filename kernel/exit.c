@@ -30,6 +30,7 @@
 #include "exec.h"
 #include "sbi.h"
 #include "pidns.h"
+#include "pgrp.h"
 #include "signal.h"
 #include "printf.h"
 
@@ -294,12 +295,12 @@ take_report(struct proc *c, uint64 user_status, int xv6)
   return 0;
 }
 
-// Wait for a child (pid -1: any) to exit -- or stop, with WUNTRACED -- and
-// return its pid, its status stored at user_status (if not 0). WNOHANG: 0
-// if none has yet. -1 if there is no such child or a signal interrupts
-// a wait that blocks.
+// Wait for a child (pid -1: any; pgid > 0: any of group pgid) to exit --
+// or stop, with WUNTRACED -- and return its pid, its status stored at
+// user_status (if not 0). WNOHANG: 0 if none has yet. -1 if there is no
+// such child or a signal interrupts a wait that blocks.
 static int
-wait_child(int pid, uint64 user_status, int options, int xv6)
+wait_child(int pid, int pgid, uint64 user_status, int options, int xv6)
 {
   struct proc *me = myproc();
   acquire(&wait_lock);
@@ -308,8 +309,12 @@ wait_child(int pid, uint64 user_status, int options, int xv6)
     for (struct proc *c = procs; c < &procs[NPROC]; c++) {
       if (c->parent != me || (pid > 0 && pid_seen(c) != pid))
         continue;
-      have_children = 1;
       acquire(&c->lock);
+      if (pgid > 0 && c->pgid != pgid) {
+        release(&c->lock);
+        continue;
+      }
+      have_children = 1;
       if (reportable(c, options)) {
         int cpid = pid_seen(c);      // before take_report may free c
         int r = take_report(c, user_status, xv6);
@@ -339,16 +344,27 @@ wait_child(int pid, uint64 user_status, int options, int xv6)
 int
 wait(uint64 user_status)
 {
-  return wait_child(-1, user_status, 0, 1);
+  return wait_child(-1, 0, user_status, 0, 1);
 }
 
-// pid > 0 or -1 (process groups, pid 0 and < -1, are not waited for yet).
+// pid > 0: that child; -1: any; 0: any in the caller's process group;
+// < -1: any in group -pid (as the caller's PID namespace numbers it). A
+// child's group is the one it is in when the wait looks, so a child that
+// moves to another group stops counting.
 int
 waitpid(int pid, uint64 user_status, int options)
 {
-  if ((options & ~(WNOHANG | WUNTRACED)) || pid == 0 || pid < -1)
+  int pgid = 0;
+  if (options & ~(WNOHANG | WUNTRACED))
     return -1;
-  return wait_child(pid, user_status, options, 0);
+  if (pid == 0 || pid < -1) {
+    if (pid < -0x7fffffff)           // -pid would not fit in an int
+      return -1;
+    if ((pgid = pgrp_named(-pid)) <= 0)
+      return -1;
+    pid = -1;
+  }
+  return wait_child(pid, pgid, user_status, options, 0);
 }
 
 // ---- killing ----------------------------------------------------------------

@@ -24,7 +24,7 @@
 // keeps real ones.
 //
 // Reading order: group_exists, pgid_real and pgid_seen, setpgid, getpgid,
-// tcsetpgrp and tcgetpgrp, then send_group, sig_send_pgrp,
+// tcsetpgrp and tcgetpgrp, then send_group, sig_send_pgrp, pgrp_named,
 // sig_send_pgrp_seen and pgrp_signal_foreground (the signal side).
 
 #include "types.h"
@@ -249,20 +249,25 @@ sig_send_pgrp(int pgid, int sig)
   return send_group(pgid, sig, 0);
 }
 
+// The real number of the group the caller calls pgid (0: its own), or -1.
+int
+pgrp_named(int pgid)
+{
+  struct proc *me = myproc();
+  if (pgid != 0)
+    return pgid_real(pgid);
+  acquire(&me->lock);
+  pgid = me->pgid;
+  release(&me->lock);
+  return pgid;
+}
+
 // sigsend(0, sig) and sigsend(-pgid, sig): the group the caller calls pgid
 // (0: its own), members it can see only.
 int
 sig_send_pgrp_seen(int pgid, int sig)
 {
-  struct proc *me = myproc();
-  if (pgid == 0) {
-    acquire(&me->lock);
-    pgid = me->pgid;
-    release(&me->lock);
-  } else {
-    pgid = pgid_real(pgid);
-  }
-  return send_group(pgid, sig, me);
+  return send_group(pgrp_named(pgid), sig, myproc());
 }
 
 void

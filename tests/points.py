@@ -72,7 +72,7 @@ USERTESTS = {
     "sigclone": 1, "sigexec": 1, "sigfault": 1, "sigbadframe": 1, "sigbadptr": 1,
     "sigfpregs": 1,
     # process groups and job control
-    "pgrpset": 1, "pgrptc": 1, "pgrpstop": 1, "pgrpsend": 1,
+    "pgrpset": 1, "pgrptc": 1, "pgrpstop": 1, "pgrpsend": 1, "pgrpwait": 1,
     # /proc and PID namespaces
     "procthreads": 1, "procmaps": 1, "procstacks": 1, "procfds": 1, "proczombie": 1,
     "procbad": 1, "procroot": 1, "procsignals": 1,

@@ -17,7 +17,7 @@ PTESTS = ["snprintf", "fileio", "errno", "fds", "process", "time", "math",
 FPTESTS = ["exec", "fork", "newthread", "threads", "preempt"]
 # The cases user/posix/psignals.c runs (<signal.h>), in its order.
 PSIGNALS = ["handler", "ignore", "raise", "mask", "alarm", "killchild", "abort",
-            "errors", "fpregs", "pthreadkill", "threadmask"]
+            "errors", "fpregs", "pthreadkill", "threadmask", "groups"]
 
 RESULT = re.compile(r"(?m)^(?P<prog>ptest|fptest|psignal) (?P<name>\w+): "
                     r"(?P<res>OK|FAILED)(?P<rest>.*)$")

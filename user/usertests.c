@@ -141,6 +141,7 @@ static struct test tests[] = {
   { "outofmemory", t_outofmemory, 1, 1 },
   { "pgrpset", t_pgrpset, 1, 1 },       { "pgrptc", t_pgrptc, 1, 1 },
   { "pgrpstop", t_pgrpstop, 1, 1 },     { "pgrpsend", t_pgrpsend, 1, 1 },
+  { "pgrpwait", t_pgrpwait, 1, 1 },
   { "cowbig", t_cowbig, 1, 1 },         { "cowoverlap", t_cowoverlap, 1, 1 },
   { "cowisolation", t_cowisolation, 1, 1 }, { "cowpipe", t_cowpipe, 1, 1 },
   { "cowtext", t_cowtext, 1, 1 },       { "cowoom", t_cowoom, 1, 1 },

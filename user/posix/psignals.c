@@ -2,7 +2,8 @@
 // standard C (they build unchanged on Linux): handlers get the right
 // number, SIG_IGN, masks and pending sets, raise, alarm and pause, death by
 // a signal in waitpid's status, abort, kill's errors, FP registers across a
-// handler, and signals to and masks of threads. Each case prints
+// handler, signals to and masks of threads, and process groups (killpg,
+// waitpid of a group). Each case prints
 // "psignal NAME: OK" or "psignal NAME: FAILED: why"; the run ends with
 // "psignals: ALL OK" or "psignals: SOME FAILED". usage: psignals [NAME...]
 
@@ -347,6 +348,43 @@ t_threadmask(void)
   return 0;
 }
 
+// ---- process groups ------------------------------------------------------------------
+
+// Two children in a group of their own and one in ours: killpg ends the
+// group, waitpid(-pgid) reaps exactly its members, waitpid(0) the child
+// left in our group.
+static int
+t_groups(void)
+{
+  pid_t kid[3];
+  int st;
+  for (int i = 0; i < 3; i++) {
+    kid[i] = fork();
+    CHECK(kid[i] >= 0, "fork failed");
+    if (kid[i] == 0)
+      for (;;)
+        pause();
+    if (i < 2)
+      CHECK(setpgid(kid[i], kid[0]) == 0, "setpgid(%d, %d): errno %d", kid[i], kid[0], errno);
+  }
+  CHECK(getpgid(kid[1]) == kid[0], "getpgid(%d) = %d, want %d", kid[1], getpgid(kid[1]), kid[0]);
+  CHECK(getpgid(kid[2]) == getpgrp(), "the third child left our group");
+  CHECK(killpg(kid[0], SIGTERM) == 0, "killpg(%d, SIGTERM): errno %d", kid[0], errno);
+  for (int i = 0; i < 2; i++) {
+    pid_t w = waitpid(-kid[0], &st, 0);
+    CHECK(w == kid[0] || w == kid[1], "waitpid(-%d) returned %d (errno %d)", kid[0], w, errno);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "member %d: status %#x", w, st);
+  }
+  CHECK(waitpid(-kid[0], &st, WNOHANG) == -1 && errno == ECHILD,
+        "waitpid of the emptied group: want ECHILD");
+  CHECK(killpg(kid[0], 0) == -1 && errno == ESRCH, "killpg of the emptied group: want ESRCH");
+  CHECK(killpg(-1, SIGTERM) == -1 && errno == EINVAL, "killpg(-1): want EINVAL");
+  CHECK(kill(kid[2], SIGKILL) == 0, "kill(%d, SIGKILL) failed", kid[2]);
+  CHECK(waitpid(0, &st, 0) == kid[2] && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+        "waitpid(0) did not reap the child in our group");
+  return 0;
+}
+
 static struct {
   const char *name;
   int (*fn)(void);
@@ -354,7 +392,7 @@ static struct {
   { "handler", t_handler }, { "ignore", t_ignore }, { "raise", t_raise },
   { "mask", t_mask }, { "alarm", t_alarm }, { "killchild", t_killchild },
   { "abort", t_abort }, { "errors", t_errors }, { "fpregs", t_fpregs },
-  { "pthreadkill", t_pthreadkill }, { "threadmask", t_threadmask },
+  { "pthreadkill", t_pthreadkill }, { "threadmask", t_threadmask }, { "groups", t_groups },
 };
 
 int

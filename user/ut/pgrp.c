@@ -252,3 +252,40 @@ t_pgrpsend(void)
   CHECK(waitpid(pid[NMEMBERS], &st, 0) == pid[NMEMBERS] && WIFSIGNALED(st) &&
         WTERMSIG(st) == SIGKILL, "the outsider: status 0x%x, expected killed by SIGKILL", st);
 }
+
+// ---- waitpid(0) and waitpid(-pgid): waiting for the children of a group ---
+
+void
+t_pgrpwait(void)
+{
+  int ends[2], st = 0;
+  CHECK(setpgid(0, 0) == 0, "setpgid(0, 0) failed");   // waitpid(0) now means our own group
+  CHECK(pipe(ends) == 0, "pipe failed");
+  int a = waiting_child(ends);       // a leads a group; b joins it
+  int b = waiting_child(ends);
+  CHECK(setpgid(a, a) == 0 && setpgid(b, a) == 0, "setpgid of the children failed");
+  int c = fork();                    // stays in our group and exits at once
+  CHECK(c >= 0, "fork failed");
+  if (c == 0)
+    exit(7);
+
+  // c may already be a zombie, but it is not in a's group.
+  CHECK(waitpid(-a, 0, WNOHANG) == 0,
+        "waitpid(-%d, WNOHANG) reported a child though no member of the group has exited", a);
+  CHECK(waitpid(0, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+        "waitpid(0) did not reap child %d of our group (status 0x%x)", c, st);
+  CHECK(waitpid(0, 0, WNOHANG) == -1, "waitpid(0) with no child left in our group: expected -1");
+
+  close(ends[0]);
+  close(ends[1]);                    // a and b exit now
+  int got = 0;
+  for (int i = 0; i < 2; i++) {
+    int w = waitpid(-a, &st, 0);
+    CHECK(w == a || w == b, "waitpid(-%d) returned %d, expected %d or %d", a, w, a, b);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "member %d: status 0x%x", w, st);
+    got |= (w == a) ? 1 : 2;
+  }
+  CHECK(got == 3, "waitpid(-%d) reported one member twice", a);
+  CHECK(waitpid(-a, 0, 0) == -1, "waitpid(-%d) of an emptied group: expected -1", a);
+  CHECK(waitpid(-NO_SUCH_ID, 0, 0) == -1, "waitpid of a group that never existed: expected -1");
+}

@@ -54,6 +54,7 @@ void t_pgrpset(void);
 void t_pgrptc(void);
 void t_pgrpstop(void);
 void t_pgrpsend(void);
+void t_pgrpwait(void);
 
 // ---- memory: bad pointers, sbrk, faults (ut/mem.c) ----
 void t_copyin(void);

@@ -1,5 +1,6 @@
 // proc.c: the POSIX flavour's process and memory calls -- fork, execv,
-// execve, execvp, waitpid, wait, _exit, getpid, getppid, kill stand-ins,
+// execve, execvp, waitpid, wait, _exit, getpid, getppid, the process-group
+// calls (setpgid, getpgid, getpgrp, tcsetpgrp, tcgetpgrp), kill stand-ins,
 // sbrk, mmap, munmap, mprotect -- and the weft calls pthread.c uses
 // (futex, gettid, thread_exit), on weft's system calls, with errno.
 // Nothing here keeps state.
@@ -59,11 +60,12 @@ execvp(const char *file, char *const argv[])
 // The kernel's waitpid (41) writes Linux's status word, which is what
 // picolibc's <sys/wait.h> macros read, once a signal number in it is
 // picolibc's (signal.c); its WNOHANG and WUNTRACED have picolibc's values too.
+// pid 0 and < -1 wait for a process group, as in POSIX.
 pid_t
 waitpid(pid_t pid, int *status, int options)
 {
-  if (options & ~(WNOHANG | WUNTRACED) || pid == 0 || pid < -1)
-    return weft_fail(EINVAL);     // no process groups yet
+  if (options & ~(WNOHANG | WUNTRACED))
+    return weft_fail(EINVAL);
   long r = SYS3(SYS_waitpid, pid, status, options);
   if (r < 0)
     return weft_fail(ECHILD);   // or EINTR: a signal; EFAULT: bad status
@@ -96,6 +98,49 @@ pid_t
 getppid(void)
 {
   return SYS0(SYS_getppid);
+}
+
+// ---- process groups and the console's foreground group (kernel/pgrp.c) ----
+// The kernel says only -1; EPERM is the likely reason for setpgid (a
+// process that is not the caller or its child, a group that does not
+// exist), ESRCH for getpgid.
+
+int
+setpgid(pid_t pid, pid_t pgid)
+{
+  if (pid < 0 || pgid < 0)
+    return weft_fail(EINVAL);
+  return SYS2(SYS_setpgid, pid, pgid) < 0 ? weft_fail(EPERM) : 0;
+}
+
+pid_t
+getpgid(pid_t pid)
+{
+  long r = SYS1(SYS_getpgid, pid);
+  return r < 0 ? weft_fail(ESRCH) : r;
+}
+
+pid_t
+getpgrp(void)
+{
+  return SYS1(SYS_getpgid, 0);
+}
+
+// weft has one terminal, the console: fd must be open, and is taken to be it.
+int
+tcsetpgrp(int fd, pid_t pgrp)
+{
+  if (!weft_fd_open(fd))
+    return weft_fail(EBADF);
+  return SYS1(SYS_tcsetpgrp, pgrp) < 0 ? weft_fail(EPERM) : 0;
+}
+
+pid_t
+tcgetpgrp(int fd)
+{
+  if (!weft_fd_open(fd))
+    return weft_fail(EBADF);
+  return SYS0(SYS_tcgetpgrp);
 }
 
 void *

@@ -186,6 +186,15 @@ kill(pid_t pid, int sig)
   return weft_fail(SYS2(SYS_sigsend, pid, 0) == 0 ? EPERM : ESRCH);
 }
 
+// killpg(pgrp, sig) is kill(-pgrp, sig); pgrp 0 is the caller's group.
+int
+killpg(pid_t pgrp, int sig)
+{
+  if (pgrp < 0)
+    return weft_fail(EINVAL);
+  return kill(-pgrp, sig);
+}
+
 // sig to thread tid of process pid (Linux's tgkill; pthread_kill uses it).
 int
 tgkill(int pid, int tid, int sig)
