@@ -29,6 +29,7 @@
 #include "exec.h"
 #include "fdt.h"
 #include "signal.h"
+#include "sighand.h"
 #include "printf.h"
 
 extern int boot_hartid;          // trap.c: the hart that counts ticks
@@ -63,7 +64,7 @@ static void
 boot_tasks_and_traps(void)
 {
   procinit();
-  signalinit();
+  sighandinit();
   threadinit();
   trapinit();
   trapinithart();

@@ -36,6 +36,7 @@
 #include "weftabi.h"
 #include "pidns.h"
 #include "signal.h"
+#include "sighand.h"
 #include "klib.h"
 #include "printf.h"
 #include "fpu.h"

@@ -1,5 +1,5 @@
-// signal.c: signals -- handler tables, sending, delivery, stop/continue,
-// alarms, and the signal system calls.
+// signal.c: signals -- sending, delivery, stop/continue, and the system
+// calls that handle actions and frames (sigaction, sigreturn).
 //
 // Who owns what (the seeds' split): handlers belong to the process (a
 // struct sighand, shared by CLONE_SIGHAND); the blocked mask belongs to
@@ -7,10 +7,11 @@
 // or for the whole process (sigsend, alarm, SIGCHLD), and then any thread
 // that does not block it takes it.
 //
-// Reading order: handler tables; sending (sig_post is the one place a
+// Reading order: default actions; sending (sig_post is the one place a
 // signal is recorded); delivery (sig_deliver, on every return to user
-// space; handler frames and sigreturn); sigaction. The other signal system
-// calls and the alarm clock are in syssig.c.
+// space; handler frames and sigreturn); sigaction. The handler tables are
+// in sighand.c; the other signal system calls and the alarm clock in
+// syssig.c.
 //
 // Sending acts at once for what cannot wait: SIGKILL kills (proc_kill),
 // SIGSTOP stops, SIGCONT continues, and a signal the process ignores is
@@ -35,6 +36,7 @@
 #include "mm.h"
 #include "trap.h"
 #include "signal.h"
+#include "sighand.h"
 #include "fpu.h"
 #include "sysarg.h"
 #include "sysnums.h"
@@ -46,83 +48,7 @@
 #define ALLSIGS     ((1UL << (NSIG - 1)) - 1)
 #define STOPSIGS    (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP))
 
-// ---- handler tables ------------------------------------------------------------
-
-struct sighand {
-  struct spinlock lock;
-  int ref;                          // processes using it; 0 = free
-  struct sigaction action[NSIG];
-};
-
-// Each process holds one table at most, so NPROC tables always suffice.
-static struct sighand sighands[NPROC];
-static struct spinlock sighands_lock;    // allocation (ref 0 <-> 1)
-
-void
-signalinit(void)
-{
-  initlock(&sighands_lock, "sighands");
-  for (struct sighand *sh = sighands; sh < &sighands[NPROC]; sh++)
-    initlock(&sh->lock, "sighand");
-}
-
-struct sighand *
-sighand_alloc(void)
-{
-  acquire(&sighands_lock);
-  for (struct sighand *sh = sighands; sh < &sighands[NPROC]; sh++) {
-    if (sh->ref == 0) {
-      sh->ref = 1;
-      memset(sh->action, 0, sizeof(sh->action));
-      release(&sighands_lock);
-      return sh;
-    }
-  }
-  release(&sighands_lock);
-  return 0;
-}
-
-struct sighand *
-sighand_share(struct sighand *sh)
-{
-  acquire(&sighands_lock);
-  sh->ref++;
-  release(&sighands_lock);
-  return sh;
-}
-
-struct sighand *
-sighand_copy(struct sighand *sh)
-{
-  struct sighand *n = sighand_alloc();
-  if (n) {
-    acquire(&sh->lock);
-    memmove(n->action, sh->action, sizeof(n->action));
-    release(&sh->lock);
-  }
-  return n;
-}
-
-void
-sighand_put(struct sighand *sh)
-{
-  acquire(&sighands_lock);
-  if (sh->ref < 1)
-    panic("sighand_put: table not in use");
-  sh->ref--;
-  release(&sighands_lock);
-}
-
-// p's action for sig now.
-static struct sigaction
-action_of(struct proc *p, int sig)
-{
-  struct sigaction a;
-  acquire(&p->sighand->lock);
-  a = p->sighand->action[sig];
-  release(&p->sighand->lock);
-  return a;
-}
+// ---- actions (the tables themselves are in sighand.c) --------------------------
 
 enum { DEF_TERM, DEF_IGNORE, DEF_STOP, DEF_CONT };
 
@@ -150,31 +76,12 @@ ignored(struct proc *p, int sig, struct sigaction *a)
          p == initproc;
 }
 
-// exec: the new program cannot know the old one's handlers. Caught ones go
-// back to SIG_DFL, ignored ones stay ignored; a table shared with another
-// process is copied first, so the change is ours alone.
+// exec: the new program cannot know the old one's handlers (sighand_exec),
+// nor a mask saved by a sigsuspend of the old one.
 void
 sig_exec(struct proc *p)
 {
-  struct sighand *sh = p->sighand;
-  acquire(&sighands_lock);
-  int shared = sh->ref > 1;
-  release(&sighands_lock);
-  if (shared) {
-    struct sighand *mine = sighand_copy(sh);
-    if (mine == 0)
-      panic("sig_exec: more handler tables than processes");
-    p->sighand = mine;
-    sighand_put(sh);
-    sh = mine;
-  }
-  acquire(&sh->lock);
-  for (int sig = 1; sig < NSIG; sig++) {
-    struct sigaction *a = &sh->action[sig];
-    if (a->sa_handler != SIG_IGN)
-      memset(a, 0, sizeof(*a));
-  }
-  release(&sh->lock);
+  sighand_exec(p);
   mythread()->sigsaved_valid = 0;
 }
 
@@ -280,7 +187,7 @@ sig_post(struct proc *p, struct thread *t, int sig)
     stop(p, sig);
     return;
   }
-  struct sigaction a = action_of(p, sig);
+  struct sigaction a = sighand_action(p, sig);
   if (ignored(p, sig, &a))
     return;
   if (a.sa_handler == SIG_DFL && default_action(sig) == DEF_STOP) {
@@ -557,7 +464,7 @@ deliver(struct thread *t)
     int sig = dequeue(t);
     if (sig == 0)
       break;
-    struct sigaction a = action_of(p, sig);
+    struct sigaction a = sighand_action(p, sig);
     if (a.sa_handler == SIG_IGN)
       continue;
     if (a.sa_handler == SIG_DFL) {
@@ -612,7 +519,7 @@ sig_fault(int sig, uint64 addr)
 {
   struct thread *t = mythread();
   struct proc *p = t->proc;
-  struct sigaction a = action_of(p, sig);
+  struct sigaction a = sighand_action(p, sig);
   if (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN &&
       !(t->sigblocked & SIGBIT(sig))) {
     acquire(&t->lock);
@@ -670,14 +577,12 @@ sys_sigaction(void)
     a.sa_mask &= ALLSIGS & ~UNBLOCKABLE;
   }
   if (uold) {
-    struct sigaction old = action_of(p, sig);
+    struct sigaction old = sighand_action(p, sig);
     if (copyout(p->mm, uold, &old, sizeof(old)) < 0)
       return -1;
   }
   if (uact) {
-    acquire(&p->sighand->lock);
-    p->sighand->action[sig] = a;
-    release(&p->sighand->lock);
+    sighand_set(p, sig, &a);
     acquire(&p->lock);
     if (ignored(p, sig, &a))
       discard(p, SIGBIT(sig));

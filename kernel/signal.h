@@ -1,6 +1,6 @@
 // signal.h: signals (signal.c; the simpler system calls and the alarm clock
-// in syssig.c) -- handler tables, sending, delivery on the way back to user
-// space, alarms. docs/signals.md tells the whole story.
+// in syssig.c) -- sending, delivery on the way back to user space, alarms.
+// The handler tables have their own interface, sighand.h. docs/signals.md tells the whole story.
 #ifndef WEFT_SIGNAL_H
 #define WEFT_SIGNAL_H
 
@@ -8,16 +8,10 @@
 
 struct proc;
 struct thread;
-struct sighand;
 
-void signalinit(void);
-
-// Handler tables, one per process or shared by CLONE_SIGHAND (clone, exec, exit).
-struct sighand *sighand_alloc(void);                 // all SIG_DFL, or 0
-struct sighand *sighand_share(struct sighand *sh);   // reference +1
-struct sighand *sighand_copy(struct sighand *sh);    // a private copy, or 0
-void   sighand_put(struct sighand *sh);
-void   sig_exec(struct proc *p);        // exec: own table, caught handlers back to SIG_DFL
+// exec: the handler table is the process's own, caught handlers go back to
+// SIG_DFL (sighand.c), and no sigsuspend mask is left to restore.
+void   sig_exec(struct proc *p);
 void   alarm_cancel(struct proc *p);    // the process is going away (syssig.c)
 
 // Sending. Callers hold no locks. 0, or -1 for a bad signal number or a
