@@ -51,13 +51,27 @@ set_fs(uint64 fs)
   csr_set(sstatus, fs);
 }
 
+#ifdef WEFT_TEST_TICK_IN_FPU
+// Test build (tests/test_boot.py): a timer tick lands in the middle of
+// replacing a thread's saved state, whenever one could land there.
+#define TICK_HERE() do { if (intr_get()) yield(); } while (0)
+#else
+#define TICK_HERE() do { } while (0)
+#endif
+
 // A clean slate: zeroed registers, FS Initial, in no hart's registers.
+// For the running thread (exec) interrupts stay off throughout: a switch in
+// the middle would save its old, dirty registers over the half-cleared
+// state, which would then pass for all zero (cpu->fp_zero) on any hart.
 void
 fpu_init(struct thread *t)
 {
+  push_off();
   memset(&t->fp, 0, sizeof(t->fp));
+  TICK_HERE();
   t->fp_status = SSTATUS_FS_INITIAL;
   t->fp_hart = -1;
+  pop_off();
 }
 
 // Trap from user mode (interrupts still off): remember whether user code
@@ -128,11 +142,15 @@ fpu_get(struct thread *t, struct fpstate *out)
 }
 
 // ... and, at sigreturn, replaced: t->fp is current and no hart holds it,
-// so fpu_user_return loads it.
+// so fpu_user_return loads it. Interrupts off, for the reason fpu_init says:
+// a switch in the middle would save the handler's registers over the copy.
 void
 fpu_set(struct thread *t, const struct fpstate *in)
 {
+  push_off();
   t->fp = *in;
+  TICK_HERE();
   t->fp_status = SSTATUS_FS_CLEAN;
   t->fp_hart = -1;
+  pop_off();
 }

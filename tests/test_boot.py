@@ -182,3 +182,19 @@ def test_backtrace_addresses_name_the_calling_lines(tmp_path):
         line = source_line(tree, where)
         assert call in line, "%s in %s is `%s`, not the call of %s" % (
             where, func, line.strip(), call)
+
+
+@real_kernel
+@slow
+def test_a_tick_while_fp_state_is_replaced_leaks_nothing(tmp_path):
+    # WEFT_TEST_TICK_IN_FPU: kernel/fpu.c yields wherever a timer tick could
+    # land while exec clears a thread's FP state or sigreturn restores it. A
+    # switch there once saved the old registers over the new state: a program
+    # exec'd from one that used FP started with its registers, and a handler's
+    # values leaked into the code it interrupted.
+    tree = build_copy(tmp_path, "-DWEFT_TEST_TICK_IN_FPU")
+    with booted_from(tree), weft.Weft("fpu-tick", retry=False) as m:
+        out = m.run("fptest dirtyexec", timeout=60)
+        assert "fptest dirtyexec: OK" in out, out
+        out = m.run("psignals fpregs", timeout=120)
+        assert "psignal fpregs: OK" in out, out

@@ -15,12 +15,14 @@
 // cannot touch an FP register between setting and checking. Both keep the
 // calling convention: they save and restore fs0-fs11 and fcsr (SAVE_FS,
 // RESTORE_FS), which the caller's compiled code may be keeping values in. usage:
-// fptest [rounds]. Prints "fptest NAME: OK ..." or "fptest NAME: FAILED ...".
+// fptest [rounds]; `fptest dirtyexec` execs from a program whose FP
+// registers are all non-zero (tests/test_boot.py). Prints "fptest NAME: OK ..." or "fptest NAME: FAILED ...".
 
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -338,10 +340,35 @@ test_newthread(void)
   return 0;
 }
 
+// fptest dirtyexec: leave every FP register non-zero, then exec
+// `fptest atstart`, which only checks that it starts with them all 0.
+static int
+dirty_exec(void)
+{
+  uint64_t vals[33];
+  long sw[2] = { 0, 0 };
+  fill_base(vals, 11);
+  if (fp_rounds(vals, 1, 0, sw) != 0) {
+    printf("fptest dirtyexec: FAILED: setup\n");
+    return 1;
+  }
+  char *argv[] = { "fptest", "atstart", 0 };
+  execv("/fptest", argv);
+  printf("fptest dirtyexec: FAILED: exec\n");
+  return 1;
+}
+
 int
 main(int argc, char **argv)
 {
   long at_start = fp_nonzero();
+  if (argc > 1 && strcmp(argv[1], "dirtyexec") == 0)
+    return dirty_exec();
+  if (argc > 1 && strcmp(argv[1], "atstart") == 0) {
+    printf("fptest dirtyexec: %s (%ld FP registers not 0 at start)\n",
+           at_start ? "FAILED" : "OK", at_start);
+    return at_start != 0;
+  }
   if (argc > 1)
     rounds = atol(argv[1]);
   int failed = 0;

@@ -20,12 +20,16 @@ volatile int sig_hits;          // sig_count_handler runs
 volatile int sig_last;          // the signal its last run got
 volatile int sig_last_tid;      // ... and the thread it ran on
 
+// Counts last: a thread on another hart that sees sig_hits change (with
+// sig_await) then reads sig_last and sig_last_tid of this run, not the one
+// before.
 void
 sig_count_handler(int sig)
 {
-  sig_hits++;
   sig_last = sig;
   sig_last_tid = gettid();
+  __sync_synchronize();
+  sig_hits++;
 }
 
 void
