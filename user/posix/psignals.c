@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cases.h"
 
 static char why[200];
 
@@ -385,10 +386,7 @@ t_groups(void)
   return 0;
 }
 
-static struct {
-  const char *name;
-  int (*fn)(void);
-} cases[] = {
+static const struct test_case cases[] = {
   { "handler", t_handler }, { "ignore", t_ignore }, { "raise", t_raise },
   { "mask", t_mask }, { "alarm", t_alarm }, { "killchild", t_killchild },
   { "abort", t_abort }, { "errors", t_errors }, { "fpregs", t_fpregs },
@@ -398,27 +396,5 @@ static struct {
 int
 main(int argc, char **argv)
 {
-  int failed = 0, ran = 0;
-  for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    int pick = argc == 1;
-    for (int a = 1; a < argc; a++)
-      pick |= strcmp(argv[a], cases[i].name) == 0;
-    if (!pick)
-      continue;
-    ran++;
-    why[0] = 0;
-    if (cases[i].fn() == 0) {
-      printf("psignal %s: OK\n", cases[i].name);
-    } else {
-      printf("psignal %s: FAILED: %s\n", cases[i].name, why);
-      failed++;
-    }
-    fflush(stdout);
-  }
-  if (ran == 0) {
-    fprintf(stderr, "psignals: no test named %s\n", argv[1]);
-    return 1;
-  }
-  printf(failed ? "psignals: SOME FAILED\n" : "psignals: ALL OK\n");
-  return failed != 0;
+  return run_cases("psignals", "psignal", cases, sizeof(cases) / sizeof(cases[0]), why, argc, argv);
 }

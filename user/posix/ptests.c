@@ -2,7 +2,7 @@
 // files and errno, processes, time, math, memory, and every thread object.
 // Each case prints "ptest NAME: OK" or "ptest NAME: FAILED: why"; the run
 // ends with "ptests: ALL OK" or "ptests: SOME FAILED". tests/test_posix.py
-// runs it and reports each case on its own. usage: ptests [NAME]
+// runs it and reports each case on its own. usage: ptests [NAME...]
 // (ptests --exit N exits with N: the exec cases run it that way).
 
 #include <assert.h>
@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cases.h"
 
 static char why[200];
 
@@ -747,10 +748,7 @@ t_stdiothreads(void)
   return 0;
 }
 
-static struct {
-  const char *name;
-  int (*fn)(void);
-} cases[] = {
+static const struct test_case cases[] = {
   { "snprintf", t_snprintf }, { "fileio", t_fileio }, { "errno", t_errno },
   { "fds", t_fds }, { "process", t_process }, { "time", t_time },
   { "math", t_math }, { "memory", t_memory }, { "pthread", t_pthread },
@@ -763,24 +761,5 @@ main(int argc, char **argv)
 {
   if (argc == 3 && strcmp(argv[1], "--exit") == 0)
     return atoi(argv[2]);
-  int failed = 0, ran = 0;
-  for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-      continue;
-    ran++;
-    why[0] = 0;
-    if (cases[i].fn() == 0) {
-      printf("ptest %s: OK\n", cases[i].name);
-    } else {
-      printf("ptest %s: FAILED: %s\n", cases[i].name, why);
-      failed++;
-    }
-    fflush(stdout);
-  }
-  if (ran == 0) {
-    fprintf(stderr, "ptests: no test named %s\n", argv[1]);
-    return 1;
-  }
-  printf(failed ? "ptests: SOME FAILED\n" : "ptests: ALL OK\n");
-  return failed != 0;
+  return run_cases("ptests", "ptest", cases, sizeof(cases) / sizeof(cases[0]), why, argc, argv);
 }
